@@ -1,0 +1,7 @@
+"""Allow `python -m digest` as well as the `digest` console script."""
+
+import sys
+
+from digest.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""build(): the stages of a digest build, in order.
+
+Each stage is a function from frozen records to new frozen records; this function only
+wires them together and times them. Read it top to bottom to know what a build does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.clean import compile_rules
+from digest.config import Site, load_config
+from digest.errors import DigestError
+from digest.export import digest_json
+from digest.models import Article
+from digest.read import discover, read_article
+from digest.render import render
+from digest.site import plan, site_view
+from digest.summarise import summarise
+from digest.terms import Terms
+from digest.theme import load_theme
+from digest.topics import TopicMatcher, assign, cover
+from digest.write import MARKER, check_output_dir, collect_static, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    output_dir: Path
+    pages: int
+    files: int
+    articles: int
+    topics: int
+    seconds: float
+    stages: tuple[tuple[str, float], ...] = field(default=())
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.pages} pages from {self.articles} articles "
+            f"({self.topics} topics) in {self.seconds:.1f} s"
+        )
+
+
+def build(
+    config_path: Path,
+    output_dir: Path | None = None,
+    base_url: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> BuildResult:
+    started = time.perf_counter()
+    stages: list[tuple[str, float]] = []
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        yield
+        stages.append((name, time.perf_counter() - begin))
+        if log:
+            log(f"{name:<10} {stages[-1][1] * 1000:8.1f} ms")
+
+    with stage("config"):
+        site = load_config(config_path, output_dir, base_url)
+        config = site.config
+        check_output_dir(site)
+        theme = load_theme(config.theme, site.root)
+    with stage("read"):
+        articles = read_all(site)
+    with stage("topics"):
+        terms = Terms()
+        matcher = TopicMatcher(config.topics, terms)
+        order = [t.slug for t in config.topics]
+        assignments = {a.id: assign(a, matcher, order) for a in articles}
+        coverage = cover(config.topics, articles, assignments)
+    with stage("summarise"):
+        summaries = summarise(articles, coverage, config.summary, terms)
+    with stage("plan"):
+        pages = plan(config, articles, assignments, coverage, summaries)
+    with stage("render"):
+        files = collect_static(theme.static_dirs)
+        files |= render(pages, theme, site_view(config))
+        files[".nojekyll"] = b""
+        files[MARKER] = digest_json(config, articles, assignments, coverage, summaries)
+    with stage("write"):
+        written = write_site(files, site.output_dir)
+    return BuildResult(
+        output_dir=site.output_dir,
+        pages=len(pages),
+        files=written,
+        articles=len(articles),
+        topics=len(coverage),
+        seconds=time.perf_counter() - started,
+        stages=tuple(stages),
+    )
+
+
+def read_all(site: Site) -> list[Article]:
+    """Every content file as an Article; ids must be unique, forced topics must exist."""
+    rules = compile_rules(site.config.boilerplate)
+    topics = {t.slug for t in site.config.topics}
+    articles: list[Article] = []
+    seen: dict[str, Path] = {}
+    for path in discover(site.content_dir):
+        label = _label(path, site.root)
+        article = read_article(path, site.content_dir, rules, label)
+        if article.id in seen:
+            raise DigestError(
+                f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
+                "give one of them a different `slug` in its front matter",
+                label,
+            )
+        unknown = sorted(set(article.forced_topics) - topics)
+        if unknown:
+            raise DigestError(
+                f"front matter names unknown topic '{unknown[0]}'; "
+                f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
+                label,
+            )
+        seen[article.id] = label
+        articles.append(article)
+    return articles
+
+
+def _label(path: Path, root: Path) -> Path:
+    """Paths in messages are relative to the site, as the user thinks of them."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path

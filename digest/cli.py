@@ -1,0 +1,71 @@
+"""The `digest` command line.
+
+Errors the user can fix (DigestError) print as one line, `file:line: message`, and exit
+with code 1; a traceback appears only with --debug, where it helps us, not the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from digest import __version__
+from digest.errors import DigestError
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="digest",
+        description="Build a static news digest: topics summarised across sources, "
+        "every summary sentence a verbatim, linked sentence of a named source.",
+    )
+    root.add_argument("--version", action="version", version=f"digest {__version__}")
+    root.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser("build", help="build the site from config.yaml and content/")
+    build.add_argument(
+        "--config",
+        type=Path,
+        default=Path("config.yaml"),
+        help="config file (default: config.yaml)",
+    )
+    build.add_argument("--output", "-o", type=Path, help="output folder (default: output_dir)")
+    build.add_argument("--base-url", help="absolute URL the site is published at")
+    build.add_argument("--verbose", "-v", action="store_true", help="show per-stage timings")
+    build.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 0
+    try:
+        if args.command == "build":
+            return _build(args)
+    except DigestError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    from digest.build import build
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    result = build(args.config, args.output, args.base_url, log if args.verbose else None)
+    print(result.summary())
+    return 0

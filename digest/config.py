@@ -1,0 +1,160 @@
+"""The site configuration (`config.yaml`), declared once with types and defaults.
+
+Every key a user may write is a field below, with its default and a docstring; any other
+key is an error at its line. The models are frozen so stages can share one config
+without anyone changing it under another stage's feet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from digest.errors import DigestError
+from digest.slugs import slugify
+from digest.validation import YamlDocument
+
+Algorithm = Literal[
+    "lexrank", "lsa", "textrank", "luhn", "edmundson", "kl", "sumbasic", "reduction"
+]
+
+
+def _compiles(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from None
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_compiles)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TopicConfig(_Strict):
+    """A story to follow: sentences that mention one of its keywords belong to it."""
+
+    name: str = Field(min_length=1)
+    """Shown as the topic's heading."""
+    slug: str = ""
+    """URL segment of the topic page; derived from `name` when left out."""
+    description: str = ""
+    """One line under the heading."""
+    keywords: tuple[str, ...] = Field(min_length=1)
+    """Words or phrases; matched case-insensitively on word stems (see README)."""
+
+    @field_validator("keywords", mode="before")
+    @classmethod
+    def _one_keyword_is_a_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _derive_slug(self) -> TopicConfig:
+        slug = slugify(self.slug or self.name, fallback="topic")
+        object.__setattr__(self, "slug", slug)
+        return self
+
+
+class SummaryConfig(_Strict):
+    """How summaries are made; see README for what each algorithm favours."""
+
+    algorithm: Algorithm = "lexrank"
+    """The sumy algorithm that ranks sentences."""
+    article_sentences: int = Field(default=3, ge=1, le=50)
+    """Sentences in each article's summary."""
+    topic_sentences: int = Field(default=5, ge=1, le=50)
+    """Sentences in each topic's summary, drawn from all its sources."""
+    max_similarity: float = Field(default=0.6, gt=0.0, le=1.0)
+    """Two sentences at least this similar (shared content words) are one statement:
+    a summary keeps only the better-ranked one."""
+
+
+class Config(_Strict):
+    """Everything `config.yaml` may hold."""
+
+    title: str = "News digest"
+    """Site title, in the header and the browser tab."""
+    description: str = ""
+    """One line under the title on the home page."""
+    base_url: str = ""
+    """Absolute URL where the site is published (e.g. https://user.github.io/repo/);
+    used only where a relative link cannot work, such as the 404 page."""
+    language: str = "en"
+    """The pages' `lang` attribute."""
+    theme: str = "default"
+    """A folder under the site's `themes/` or one bundled with digest."""
+    content_dir: str = "content"
+    """Where the articles are, relative to config.yaml."""
+    output_dir: str = "public"
+    """Where the site is written, relative to config.yaml."""
+    latest_articles: int = Field(default=10, ge=0)
+    """How many recent articles the home page lists under the topics."""
+    boilerplate: tuple[Pattern, ...] = ()
+    """Extra regular expressions; a line that matches one entirely is dropped."""
+    summary: SummaryConfig = SummaryConfig()
+    topics: tuple[TopicConfig, ...] = ()
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_absolute(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must start with http:// or https:// (or be left out)")
+        return value.rstrip("/") + "/" if value else ""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A loaded config together with the folders it refers to, resolved once."""
+
+    config: Config
+    config_path: Path
+    root: Path
+    content_dir: Path
+    output_dir: Path
+
+
+def load_config(path: Path, output_dir: Path | None = None, base_url: str | None = None) -> Site:
+    """Read and check config.yaml; command-line overrides win over the file."""
+    if not path.is_file():
+        raise DigestError(
+            "config file not found; run digest in a site folder or pass --config", path
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DigestError(f"config must be UTF-8 text ({exc.reason})", path) from None
+    doc = YamlDocument(text, path)
+    data = doc.data if doc.data is not None else {}
+    if isinstance(data, dict) and base_url is not None:
+        data = {**data, "base_url": base_url}
+    config = doc.validate(Config, data, what="config.yaml")
+    _check_topics(config, doc)
+    root = path.resolve().parent
+    return Site(
+        config=config,
+        config_path=path,
+        root=root,
+        content_dir=(root / config.content_dir).resolve(),
+        output_dir=(output_dir or root / config.output_dir).resolve(),
+    )
+
+
+def _check_topics(config: Config, doc: YamlDocument) -> None:
+    seen: dict[str, int] = {}
+    for number, topic in enumerate(config.topics):
+        if topic.slug in seen:
+            other = config.topics[seen[topic.slug]].name
+            raise DigestError(
+                f"topic '{topic.name}' has the same slug '{topic.slug}' as '{other}'; "
+                "give one of them a different slug",
+                doc.path,
+                doc.line_of(("topics", number)),
+            )
+        seen[topic.slug] = number

@@ -1,0 +1,117 @@
+"""The frozen records passed between build stages.
+
+Each stage takes these and returns new ones; none is ever changed after it is made.
+That is what lets a later stage be cached by content hash or run in a process pool
+without surprises. Summaries hold references to sentences, never copies of their text,
+so every summary sentence can be traced to (and linked to) its place in a source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "quote", "item", "code"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article, verbatim."""
+
+    index: int
+    """Position in the article, from 0; with the article id it names the sentence."""
+    text: str
+    """Plain text exactly as the source wrote it (markup removed)."""
+    html: str
+    """The same sentence as safe inline HTML (links and emphasis kept, HTML escaped)."""
+    block: int
+    """Index of the block (paragraph, heading, ...) that holds it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A paragraph, heading, quote or list item: sentences `start` to `stop - 1`."""
+
+    kind: BlockKind
+    start: int
+    stop: int
+    level: int = 0
+    """Heading level (1-6) for headings, else 0."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One content file, read, cleaned and split into sentences."""
+
+    id: str
+    """URL-safe identifier, unique in the site (from `slug` or the file name)."""
+    source_path: str
+    """Path of the content file relative to the content folder, with '/'."""
+    title: str
+    source: str
+    """The outlet; the file name when the front matter names none."""
+    date: dt.date | None
+    url: str | None
+    author: str | None
+    forced_topics: tuple[str, ...]
+    """Topic slugs the front matter assigns regardless of keywords."""
+    sentences: tuple[Sentence, ...]
+    blocks: tuple[Block, ...]
+
+    def is_prose(self, sentence: Sentence) -> bool:
+        """Headings are labels and code is not prose: shown, but never summarised."""
+        return self.blocks[sentence.block].kind not in ("heading", "code")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SentenceRef:
+    """Names one sentence of the site: article id and sentence index."""
+
+    article: str
+    index: int
+
+    @property
+    def anchor(self) -> str:
+        """The fragment id of the sentence on its article page."""
+        return f"s{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    """Why a sentence belongs to a topic: the keywords found in it."""
+
+    topic: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleTopics:
+    """Topic assignment of one article: the hits of each sentence, in sentence order."""
+
+    article: str
+    hits: tuple[tuple[TopicHit, ...], ...]
+    topics: tuple[str, ...]
+    """Slugs of every topic the article belongs to, in config order."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCoverage:
+    """A configured topic and everything the sources say about it."""
+
+    slug: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    articles: tuple[str, ...]
+    """Ids of member articles, newest first (undated last)."""
+    sentences: tuple[SentenceRef, ...]
+    """Every sentence assigned to the topic, in article then sentence order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summaries:
+    """Summary of every article and every topic, as sentence references."""
+
+    articles: dict[str, tuple[SentenceRef, ...]]
+    topics: dict[str, tuple[SentenceRef, ...]]

@@ -1,0 +1,261 @@
+"""Content files -> `Article`: Markdown with front matter, or text pasted from the web.
+
+Both formats end in the same model: blocks (paragraphs, headings, quotes, list items) of
+verbatim sentences, furniture removed. Sentences are split on the source text of each
+block so that a sentence's plain text and its inline HTML come from the same characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from digest.clean import is_furniture, take_date_marker
+from digest.errors import DigestError
+from digest.models import Article, Block, BlockKind, Sentence
+from digest.sentences import sentence_spans
+from digest.slugs import slugify
+from digest.validation import YamlDocument
+
+SUFFIXES = (".md", ".markdown", ".txt")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_SECTION_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,60}\Z")
+_TERMINAL = re.compile(r"[.!?…:;,\"”’'»)]\s*\Z")
+# Characters that can change how Markdown renders a fragment; without them a fragment
+# renders to its own escaped text and the (slow) Markdown parser can be skipped.
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>&]")
+_HEADLINE_MAX_WORDS = 25
+
+
+class FrontMatter(BaseModel):
+    """The keys an article's front matter may set."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str | None = Field(default=None, min_length=1)
+    date: dt.date | None = None
+    source: str | None = Field(default=None, min_length=1)
+    url: str | None = None
+    author: str | None = None
+    topics: tuple[str, ...] = ()
+    slug: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_part(cls, value: object) -> object:
+        # YAML gives a datetime for "2022-01-27 10:00"; the digest is dated by day.
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError("must be a web address starting with http:// or https://")
+        return value
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _one_topic_is_a_list(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class _RawBlock:
+    kind: BlockKind
+    source: str
+    """Markdown source (or plain text) of the block, on one line."""
+    markdown: bool
+    level: int = 0
+
+
+def discover(content_dir: Path) -> list[Path]:
+    """Content files in a stable order; hidden and `_`-prefixed entries are skipped."""
+    if not content_dir.is_dir():
+        raise DigestError("content folder not found; create it or set content_dir", content_dir)
+    found = [
+        path
+        for path in content_dir.rglob("*")
+        if path.suffix.lower() in SUFFIXES
+        and path.is_file()
+        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+
+
+def read_article(
+    path: Path, content_dir: Path, rules: tuple[re.Pattern[str], ...], label: Path | None = None
+) -> Article:
+    """Read one content file. `label` is the path used in error messages."""
+    label = label or path
+    text = _decode(path.read_bytes(), label)
+    meta, body, body_line = _split_front_matter(text, label)
+    marker_date, body, problem = take_date_marker(body)
+    if problem:
+        raise DigestError(problem, label, body_line)
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    raw = _markdown_blocks(body) if markdown else _text_blocks(body)
+    raw = [b for b in raw if not is_furniture(b.source, rules)]
+    headline = None
+    if meta.title is None and raw and raw[0].kind == "heading" and raw[0].level <= 2:
+        # A pasted page opens with its headline, often with the section glued on
+        # ("... | World news"); a Markdown file may open with a level-1 heading.
+        headline = _SECTION_SUFFIX.sub("", raw[0].source).strip()
+        if markdown:
+            headline = _render(headline)[0]
+        raw = raw[1:]
+    sentences, blocks = _split(raw)
+    relative = path.relative_to(content_dir)
+    stem = relative.with_suffix("").as_posix()
+    return Article(
+        id=slugify(meta.slug or stem.replace("/", "-"), fallback="article"),
+        source_path=relative.as_posix(),
+        title=meta.title or headline or _title_from(sentences) or path.stem,
+        source=meta.source or path.stem,
+        date=meta.date or marker_date,
+        url=meta.url,
+        author=meta.author,
+        forced_topics=tuple(slugify(t, fallback="topic") for t in meta.topics),
+        sentences=sentences,
+        blocks=blocks,
+    )
+
+
+def _decode(data: bytes, label: Path) -> str:
+    if b"\0" in data[:8192]:
+        raise DigestError("not a text file (binary data); move it out of the content folder", label)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Text saved by Windows tools: cp1252 covers Latin-1 plus curly quotes and dashes.
+        text = (
+            data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _split_front_matter(text: str, label: Path) -> tuple[FrontMatter, str, int]:
+    """Front matter model, the body after it, and the body's first line number."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return FrontMatter(), text, 1
+    doc = YamlDocument(match.group(1) or "", label, first_line=2)
+    meta = doc.validate(FrontMatter, what="front matter")
+    return meta, text[match.end() :], text.count("\n", 0, match.end()) + 1
+
+
+def _text_blocks(body: str) -> list[_RawBlock]:
+    """Pasted text: blank lines separate paragraphs; without any, each line is one.
+
+    Web pages pasted as text come in two shapes: one paragraph per line (no blank lines)
+    or hard-wrapped paragraphs separated by blank lines. A short line without closing
+    punctuation standing on its own is a headline or sub-heading.
+    """
+    body = body.strip("\n")
+    if re.search(r"\n[ \t]*\n", body):
+        chunks = [" ".join(c.split()) for c in re.split(r"\n[ \t]*\n", body)]
+    else:
+        chunks = [" ".join(line.split()) for line in body.split("\n")]
+    blocks = []
+    for chunk in chunks:
+        if not chunk:
+            continue
+        heading = len(chunk.split()) <= _HEADLINE_MAX_WORDS and not _TERMINAL.search(chunk)
+        blocks.append(_RawBlock("heading" if heading else "paragraph", chunk, False, 2 * heading))
+    return blocks
+
+
+def _markdown_blocks(body: str) -> list[_RawBlock]:
+    blocks: list[_RawBlock] = []
+    context: list[str] = []
+    last_open: Token | None = None
+    for token in _MD.parse(body):
+        if token.nesting == 1 and token.type in ("blockquote_open", "list_item_open"):
+            context.append(token.type)
+        elif token.nesting == -1 and token.type in ("blockquote_close", "list_item_close"):
+            context.pop()
+        elif token.type == "inline" and token.content.strip() and last_open is not None:
+            blocks.append(_inline_block(token, context, last_open))
+        elif token.type in ("fence", "code_block") and token.content.strip():
+            blocks.append(_RawBlock("code", token.content.rstrip("\n"), False))
+        if token.nesting == 1:
+            last_open = token
+    return blocks
+
+
+def _inline_block(token: Token, context: list[str], opener: Token) -> _RawBlock:
+    source = " ".join(token.content.split())
+    if opener.type == "heading_open":
+        return _RawBlock("heading", source, True, int(opener.tag[1:]))
+    if context and context[-1] == "list_item_open":
+        return _RawBlock("item", source, True)
+    if "blockquote_open" in context:
+        return _RawBlock("quote", source, True)
+    return _RawBlock("paragraph", source, True)
+
+
+def _split(raw: list[_RawBlock]) -> tuple[tuple[Sentence, ...], tuple[Block, ...]]:
+    sentences: list[Sentence] = []
+    blocks: list[Block] = []
+    for block_index, block in enumerate(raw):
+        start = len(sentences)
+        whole = block.kind in ("heading", "code")
+        spans = [(0, len(block.source))] if whole else sentence_spans(block.source)
+        for begin, end in spans:
+            fragment = block.source[begin:end]
+            text, markup = (
+                _render(fragment) if block.markdown else (fragment, html.escape(fragment))
+            )
+            if text:
+                sentences.append(Sentence(len(sentences), text, markup, block_index))
+        blocks.append(Block(block.kind, start, len(sentences), block.level))
+    return tuple(sentences), tuple(blocks)
+
+
+def _render(fragment: str) -> tuple[str, str]:
+    """Plain text and inline HTML of a Markdown fragment."""
+    if not _MARKDOWN_SPECIAL.search(fragment):
+        return fragment, html.escape(fragment, quote=False)
+    tokens = _MD.parseInline(fragment)
+    text = "".join(_plain(child) for t in tokens for child in (t.children or []))
+    return " ".join(text.split()), _MD.renderer.render(tokens, _MD.options, {})
+
+
+def _plain(token: Token) -> str:
+    if token.type in ("text", "code_inline"):
+        return token.content
+    if token.type in ("softbreak", "hardbreak"):
+        return " "
+    if token.type == "image":
+        return "".join(_plain(c) for c in token.children or [])
+    return ""
+
+
+def _title_from(sentences: tuple[Sentence, ...]) -> str:
+    """Without a headline the lead sentence names the article, cut at a word boundary."""
+    if not sentences:
+        return ""
+    first = sentences[0].text
+    if len(first) <= 90:
+        return first
+    return first[:90].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# Raw HTML stays text (never markup) and links are checked by markdown-it's validateLink,
+# which refuses javascript:, vbscript:, file: and non-image data: URLs.
+_MD = MarkdownIt("commonmark", {"html": False})

@@ -1,0 +1,72 @@
+"""Pages -> HTML through the theme's Jinja2 templates.
+
+Autoescaping is always on: every value from content or config reaches HTML escaped unless
+it is one of the sentence `html` fields, which the reader made from escaped Markdown.
+Links in templates go through `url()`, which makes a site-root-relative path relative
+to the page being rendered; only the 404 page, served by GitHub Pages at any depth,
+needs absolute links, and gets them from `base_url` when one is set.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+
+import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from digest.errors import DigestError
+from digest.site import Page, SiteView
+from digest.theme import Theme
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["url"] = _url
+    return env
+
+
+@pass_context
+def _url(context: Context, target: str) -> str:
+    page: Page = context["page"]
+    site: SiteView = context["site"]
+    if page.path == "404.html" and site.base_url:
+        return site.base_url + target
+    return relative_url(page.path, target)
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """`target` (relative to the site root) as seen from the page at `from_page`."""
+    path, hash_, fragment = target.partition("#")
+    here = posixpath.dirname(from_page) or "."
+    if not path:
+        result = posixpath.basename(from_page)
+    elif path.endswith("/"):
+        result = posixpath.relpath(path, here) + "/"
+        result = "./" if result == "./" else result
+    else:
+        result = posixpath.relpath(path, here)
+    return result + hash_ + fragment
+
+
+def render(pages: Sequence[Page], theme: Theme, site: SiteView) -> dict[str, bytes]:
+    env = environment(theme)
+    out: dict[str, bytes] = {}
+    for page in pages:
+        try:
+            template = env.get_template(page.template)
+            html = template.render(page=page, site=site, **page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DigestError(f"template error: {exc.message}", exc.filename, exc.lineno) from None
+        except jinja2.UndefinedError as exc:
+            raise DigestError(f"template error in {page.template}: {exc.message}") from None
+        out[page.path] = html.encode("utf-8")
+    return out

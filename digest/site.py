@@ -1,0 +1,246 @@
+"""The SiteModel: every page of the site, its URL and the view object it renders.
+
+Templates never see internal records; they get the views below, which already hold
+display-ready values and site-root-relative paths (the `url()` template function makes
+those relative to the page being rendered, so the site works from any subpath and from
+disk). Pages are plain `.html` files, not `dir/index.html`, for the same reason: a
+browser opening files from disk does not look for index.html inside a folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from digest import __version__
+from digest.config import Config
+from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sentence shown away from its article (in a summary), linked back to it."""
+
+    text: str
+    html: str
+    href: str
+    """Site-relative link to the sentence on its article page."""
+    source: str
+    article_title: str
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    anchor: str
+    html: str
+    topics: tuple[Link, ...]
+    """Topics this sentence was assigned to (empty when it fits none)."""
+    keywords: tuple[str, ...]
+    """The keywords that put it there, to explain the assignment."""
+    in_summary: bool
+
+
+@dataclass(frozen=True)
+class BlockView:
+    kind: str
+    level: int
+    sentences: tuple[SentenceView, ...]
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    id: str
+    title: str
+    source: str
+    date: dt.date | None
+    date_text: str
+    """"27 January 2022", or "" when undated; fixed English month names, no locale."""
+    url: str | None
+    author: str | None
+    path: str
+    summary: tuple[Quote, ...]
+    topics: tuple[Link, ...]
+    blocks: tuple[BlockView, ...] = field(repr=False)
+    sentence_count: int
+
+
+@dataclass(frozen=True)
+class TopicArticleView:
+    article: ArticleView
+    matched: tuple[Quote, ...]
+    """The sentences of this article that were assigned to the topic."""
+
+
+@dataclass(frozen=True)
+class TopicView:
+    slug: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    path: str
+    summary: tuple[Quote, ...]
+    articles: tuple[TopicArticleView, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    generator: str
+    topics: tuple[Link, ...]
+    """Every topic, for site-wide navigation."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output HTML file: where it goes, which template, and what it is given."""
+
+    path: str
+    template: str
+    title: str
+    context: Mapping[str, object]
+
+
+def article_path(article_id: str) -> str:
+    return f"articles/{article_id}.html"
+
+
+def topic_path(slug: str) -> str:
+    return f"topics/{slug}.html"
+
+
+def date_text(date: dt.date | None) -> str:
+    return "" if date is None else f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def plan(
+    config: Config,
+    articles: Sequence[Article],
+    assignments: Mapping[str, ArticleTopics],
+    coverage: Sequence[TopicCoverage],
+    summaries: Summaries,
+) -> tuple[Page, ...]:
+    """Every page of the site, in a stable order."""
+    by_id = {a.id: a for a in articles}
+    topic_links = {t.slug: Link(t.name, topic_path(t.slug)) for t in coverage}
+
+    def quote(ref: SentenceRef) -> Quote:
+        article = by_id[ref.article]
+        sentence = article.sentences[ref.index]
+        href = f"{article_path(article.id)}#{ref.anchor}"
+        return Quote(sentence.text, sentence.html, href, article.source, article.title)
+
+    views = {
+        a.id: _article_view(a, assignments[a.id], summaries.articles[a.id], topic_links, quote)
+        for a in articles
+    }
+    topics = tuple(
+        TopicView(
+            slug=t.slug,
+            name=t.name,
+            description=t.description,
+            keywords=t.keywords,
+            path=topic_path(t.slug),
+            summary=tuple(quote(r) for r in summaries.topics[t.slug]),
+            articles=tuple(
+                TopicArticleView(
+                    views[aid], tuple(quote(r) for r in t.sentences if r.article == aid)
+                )
+                for aid in t.articles
+            ),
+            sources=tuple(sorted({by_id[aid].source for aid in t.articles})),
+        )
+        for t in coverage
+    )
+    newest = sorted(
+        views.values(), key=lambda v: (v.date is None, -(v.date or dt.date.min).toordinal(), v.id)
+    )
+    pages = [
+        Page(
+            "index.html",
+            "index.html",
+            config.title,
+            {
+                "topics": topics,
+                "latest": tuple(newest[: config.latest_articles]),
+                "article_count": len(views),
+            },
+        ),
+        *(Page(t.path, "topic.html", t.name, {"topic": t}) for t in topics),
+        *(Page(v.path, "article.html", v.title, {"article": v}) for v in newest),
+        Page("404.html", "404.html", "Page not found", {"topics": topics}),
+    ]
+    return tuple(pages)
+
+
+def site_view(config: Config) -> SiteView:
+    return SiteView(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        base_url=config.base_url,
+        generator=f"digest {__version__}",
+        topics=tuple(Link(t.name, topic_path(t.slug)) for t in config.topics),
+    )
+
+
+def _article_view(
+    article: Article,
+    assignment: ArticleTopics,
+    summary: Sequence[SentenceRef],
+    topic_links: Mapping[str, Link],
+    quote: Callable[[SentenceRef], Quote],
+) -> ArticleView:
+    in_summary = {r.index for r in summary}
+    sentences = [
+        SentenceView(
+            anchor=f"s{s.index}",
+            html=s.html,
+            topics=tuple(topic_links[h.topic] for h in hits),
+            keywords=tuple(term for h in hits for term in h.terms),
+            in_summary=s.index in in_summary,
+        )
+        for s, hits in zip(article.sentences, assignment.hits, strict=True)
+    ]
+    blocks = tuple(
+        BlockView(b.kind, b.level, tuple(sentences[b.start : b.stop])) for b in article.blocks
+    )
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        date_text=date_text(article.date),
+        url=article.url,
+        author=article.author,
+        path=article_path(article.id),
+        summary=tuple(quote(r) for r in summary),
+        topics=tuple(topic_links[slug] for slug in assignment.topics),
+        blocks=blocks,
+        sentence_count=len(article.sentences),
+    )

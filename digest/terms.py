@@ -1,0 +1,44 @@
+"""Words as the digest compares them: lowercased, possessives dropped, stemmed.
+
+Topic keywords and sentence similarity must agree on what "the same word" is
+("Olympics" = "Olympic", "Russia's" = "Russia"), so both go through this one class.
+An instance memoises stems; make one per build (it is never shared through a global).
+"""
+
+from __future__ import annotations
+
+import re
+
+from nltk.stem.snowball import SnowballStemmer
+from sumy.utils import get_stop_words
+
+from digest.sentences import words
+
+_POSSESSIVE = re.compile(r"['’]s?\Z")
+
+
+class Terms:
+    """Stemming and stop words for one language (Snowball needs no downloaded data)."""
+
+    def __init__(self, language: str = "english") -> None:
+        self.language = language
+        self._stemmer = SnowballStemmer(language)
+        self._stems: dict[str, str] = {}
+        self.stop_words = frozenset(get_stop_words(language))
+
+    def stem(self, word: str) -> str:
+        key = _POSSESSIVE.sub("", word.lower()) or word.lower()
+        stem = self._stems.get(key)
+        if stem is None:
+            stem = self._stems[key] = self._stemmer.stem(key)
+        return stem
+
+    def stems(self, text: str) -> list[str]:
+        """Every word of `text`, stemmed, in order (for phrase matching)."""
+        return [self.stem(w) for w in words(text)]
+
+    def content(self, text: str) -> frozenset[str]:
+        """The stems of the words that carry meaning (for similarity)."""
+        return frozenset(
+            self.stem(w) for w in words(text) if w.lower() not in self.stop_words and len(w) > 1
+        )

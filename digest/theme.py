@@ -1,0 +1,73 @@
+"""Themes: a folder of templates and static files, optionally extending another theme.
+
+Lookup order, first match wins: the site's own `templates/` (and `static/`), then the
+chosen theme, then the theme it `extends` in its `theme.yaml`, and so on. A site theme
+folder (`themes/NAME` beside config.yaml) shadows a bundled theme of the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from digest.errors import DigestError
+from digest.validation import YamlDocument
+
+BUNDLED = Path(__file__).resolve().parent.parent / "themes"
+REQUIRED_TEMPLATES = ("index.html", "topic.html", "article.html", "404.html")
+
+
+class ThemeManifest(BaseModel):
+    """What `theme.yaml` may say."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = ""
+    extends: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    template_dirs: tuple[Path, ...]
+    """Searched in order for each template."""
+    static_dirs: tuple[Path, ...]
+    """Copied in order to the output's static/; later folders override earlier ones."""
+
+
+def load_theme(name: str, site_root: Path) -> Theme:
+    chain: list[Path] = []
+    current: str | None = name
+    while current is not None:
+        folder = _find(current, site_root)
+        if folder in chain:
+            raise DigestError(f"theme '{current}' extends itself through its parents", folder)
+        chain.append(folder)
+        manifest_path = folder / "theme.yaml"
+        manifest = ThemeManifest()
+        if manifest_path.is_file():
+            doc = YamlDocument(manifest_path.read_text(encoding="utf-8-sig"), manifest_path)
+            manifest = doc.validate(ThemeManifest, what="theme.yaml")
+        current = manifest.extends
+    template_dirs = (site_root / "templates", *(t / "templates" for t in chain))
+    existing = tuple(d for d in template_dirs if d.is_dir())
+    for template in REQUIRED_TEMPLATES:
+        if not any((d / template).is_file() for d in existing):
+            raise DigestError(
+                f"theme '{name}' has no template '{template}'; add templates/{template}", chain[0]
+            )
+    statics = (*(t / "static" for t in reversed(chain)), site_root / "static")
+    return Theme(name, existing, tuple(d for d in statics if d.is_dir()))
+
+
+def _find(name: str, site_root: Path) -> Path:
+    for base in (site_root / "themes", BUNDLED):
+        folder = base / name
+        if folder.is_dir():
+            return folder
+    raise DigestError(
+        f"theme '{name}' not found in themes/ or the bundled themes; check `theme` in config.yaml"
+    )

@@ -1,0 +1,136 @@
+"""YAML documents validated against typed models, with errors that point at a line.
+
+Config and front matter are both YAML checked by pydantic models. Pydantic reports an
+error location as a key path (`topics.0.keywords`); users need `config.yaml:12`. This
+module keeps PyYAML's node tree beside the parsed data so any key path can be turned
+back into the line where the user wrote it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from digest.errors import DigestError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class YamlDocument:
+    """Parsed YAML plus the node tree it came from, for mapping key paths to lines."""
+
+    def __init__(self, text: str, path: Path, first_line: int = 1) -> None:
+        self.path = path
+        self.first_line = first_line
+        try:
+            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data: Any = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = None if mark is None else first_line + mark.line
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise DigestError(f"invalid YAML: {problem}", path, line) from None
+        if self.node is not None:
+            self._reject_duplicate_keys(self.node)
+
+    def line_of(self, loc: tuple[int | str, ...]) -> int | None:
+        """The line of the deepest node along `loc` that exists (1-based, file lines)."""
+        node = self.node
+        if node is None:
+            return None
+        line: int = node.start_mark.line
+        for part in loc:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    if key.value == str(part):
+                        child, line = value, key.start_mark.line
+                        break
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                child = node.value[part]
+                line = child.start_mark.line
+            if child is None:
+                break
+            node = child
+        return self.first_line + line
+
+    def _reject_duplicate_keys(self, node: yaml.Node) -> None:
+        # PyYAML silently keeps the last of two equal keys; a user almost never means that.
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                if key.value in seen:
+                    line = self.first_line + key.start_mark.line
+                    raise DigestError(f"duplicate key '{key.value}'", self.path, line)
+                seen.add(key.value)
+                self._reject_duplicate_keys(value)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self._reject_duplicate_keys(item)
+
+    def validate(self, model: type[M], data: Any = None, what: str = "") -> M:
+        """Build `model` from the document, or raise a DigestError at the offending line."""
+        data = self.data if data is None else data
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            kind = type(data).__name__
+            msg = f"{what or 'document'} must be a mapping of keys to values, not a {kind}"
+            raise DigestError(msg, self.path, self.first_line)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise self._error(model, exc) from None
+
+    def _error(self, model: type[BaseModel], exc: ValidationError) -> DigestError:
+        # An unknown key usually explains a "missing" one next to it (a typo), so say it first.
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        first = errors[0]
+        loc = tuple(first["loc"])
+        key = _dotted(loc)
+        if first["type"] == "extra_forbidden":
+            allowed = ", ".join(_fields_at(model, loc[:-1]))
+            message = f"unknown key '{key}'; expected one of: {allowed}"
+        elif first["type"] == "missing":
+            message = f"missing required key '{key}'"
+        else:
+            text = first["msg"][0].lower() + first["msg"][1:]
+            message = f"'{key}': {text}" if key else text
+        more = len(errors) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        return DigestError(message, self.path, self.line_of(loc))
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    """The keys the model accepts at `loc`, to say what the user may have meant."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        if field is None:
+            break
+        annotation = field.annotation
+        args = getattr(annotation, "__args__", ())
+        candidates = [annotation, *args]
+        current = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+        if current is None:
+            return []
+    return list(current.model_fields) if current is not None else []

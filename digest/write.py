@@ -1,0 +1,78 @@
+"""The output folder, written atomically.
+
+The whole site is rendered in memory first, then written to a temporary folder beside
+the output and swapped in with two renames. A build that fails at any point before the
+swap leaves the previous site exactly as it was; readers of a served folder never see
+half a site. digest only ever replaces a folder it wrote itself (one with digest.json),
+and never one that holds the project, its content or its config.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from digest.config import Site
+from digest.errors import DigestError
+
+MARKER = "digest.json"
+"""Every digest output has it; a folder without it is not ours to replace."""
+
+
+def check_output_dir(site: Site) -> None:
+    out = site.output_dir
+    if out == Path(out.anchor) or out == Path.home():
+        raise DigestError(f"refusing to write the site to {out}; choose a folder of its own")
+    for name, protected in (
+        ("the project folder", site.root),
+        ("the content folder", site.content_dir),
+        ("config.yaml", site.config_path.resolve()),
+    ):
+        if protected == out or out in protected.parents:
+            raise DigestError(
+                f"output folder {out} would replace {name}; set output_dir to a folder of its own"
+            )
+    if site.content_dir in out.parents:
+        raise DigestError("output folder is inside the content folder; move it out", out)
+    if out.exists() and not out.is_dir():
+        raise DigestError("output path exists and is not a folder", out)
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise DigestError(
+            f"refusing to replace {out}: it is not empty and was not written by digest "
+            f"(no {MARKER}); empty it or choose another output folder"
+        )
+
+
+def collect_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
+    """Theme and site static files under `static/`, later folders overriding earlier."""
+    files: dict[str, bytes] = {}
+    for folder in static_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                files["static/" + path.relative_to(folder).as_posix()] = path.read_bytes()
+    return files
+
+
+def write_site(files: Mapping[str, bytes], out: Path) -> int:
+    """Replace `out` with exactly `files`; returns the number of files written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.digest-new-{os.getpid()}"
+    previous = out.parent / f".{out.name}.digest-old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for relative, data in sorted(files.items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out.exists():
+            out.rename(previous)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous.exists() and not out.exists():
+            previous.rename(out)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
+    return len(files)

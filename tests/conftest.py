@@ -1,0 +1,51 @@
+"""Shared fixtures: the example site built once per session, and tiny sites per test."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from digest.build import BuildResult, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The repository's example digest, built into a temporary folder."""
+    out = tmp_path_factory.mktemp("example") / "public"
+    return build(ROOT / "config.yaml", output_dir=out)
+
+
+SiteMaker = Callable[..., Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> SiteMaker:
+    """Write a small site: config text plus {relative path: file text}; returns config path."""
+
+    def make(config: str, files: dict[str, str | bytes] | None = None) -> Path:
+        (tmp_path / "content").mkdir(exist_ok=True)
+        for name, text in (files or {}).items():
+            path = tmp_path / "content" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        config_path = tmp_path / "config.yaml"
+        config_path.write_text(textwrap.dedent(config).lstrip("\n"), encoding="utf-8")
+        return config_path
+
+    return make
+
+
+def copy_example(dest: Path) -> Path:
+    """A copy of the example site (config + content) that a test may change."""
+    shutil.copy(ROOT / "config.yaml", dest / "config.yaml")
+    shutil.copytree(ROOT / "content", dest / "content")
+    return dest / "config.yaml"

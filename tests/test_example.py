@@ -1,0 +1,174 @@
+"""End to end: the example digest, checked for what a reader relies on."""
+
+from __future__ import annotations
+
+import json
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digest.build import BuildResult
+
+BOILERPLATE = (
+    "Photo: Reuters",
+    "Source link",
+    "Leave a Reply",
+    "Your email address will not be published",
+    "Required fields are marked",
+    "(Image: AP)",
+)
+
+
+def pages(out: Path) -> dict[str, BeautifulSoup]:
+    return {
+        p.relative_to(out).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(out.rglob("*.html"))
+    }
+
+
+@pytest.fixture(scope="module")
+def out(example_site: BuildResult) -> Path:
+    return example_site.output_dir
+
+
+@pytest.fixture(scope="module")
+def data(out: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads((out / "digest.json").read_text(encoding="utf-8"))
+
+
+def members(data: dict, slug: str) -> set[str]:  # type: ignore[type-arg]
+    files = {a["id"]: a["file"] for a in data["articles"]}
+    topic = next(t for t in data["topics"] if t["slug"] == slug)
+    return {files[aid][:3] for aid in topic["articles"]}
+
+
+def test_the_build_reports_what_it_made(example_site: BuildResult) -> None:
+    assert (example_site.articles, example_site.topics) == (5, 3)
+    # home, three topics, five articles, 404
+    assert example_site.pages == 10
+    assert re.fullmatch(
+        r"Built 10 pages from 5 articles \(3 topics\) in \d+\.\d s", example_site.summary()
+    )
+
+
+def test_topic_membership(data: dict) -> None:  # type: ignore[type-arg]
+    assert members(data, "taiwan") == {"001", "002", "003"}
+    assert members(data, "olympics-boycott") == {"000", "001", "002", "003", "004"}
+    assert members(data, "ukraine") == {"000", "001", "002", "003", "004"}
+
+
+def test_pasted_text_metadata(data: dict) -> None:  # type: ignore[type-arg]
+    by_file = {a["file"][:3]: a for a in data["articles"]}
+    assert (
+        by_file["004"]["title"] == "Vladimir Putin to attend opening of Winter Olympics in Beijing"
+    )
+    assert by_file["002"]["date"] == "2022-01-27" and by_file["003"]["date"] == "2022-01-27"
+    assert by_file["000"]["date"] is None
+    assert by_file["002"]["sentences"][0]["text"].startswith("China on Thursday urged")
+    # no outlet is invented: sources are the file names
+    assert by_file["001"]["source"] == "001_5f94aa7432ed9324"
+
+
+def test_every_summary_sentence_is_verbatim_on_the_page_it_links_to(out: Path) -> None:
+    site = pages(out)
+    checked = 0
+    for name, soup in site.items():
+        for item in soup.select("ol.summary li"):
+            quote = item.select_one(".quote").get_text()
+            href = item.select_one("a.cite")["href"]
+            target_path, _, anchor = href.partition("#")
+            target = (out / name).parent.joinpath(target_path).resolve().relative_to(out.resolve())
+            sentence = site[target.as_posix()].find(id=anchor)
+            assert sentence is not None, f"{name}: {href} points at no sentence"
+            assert sentence.get_text() == quote
+            checked += 1
+    assert checked >= 3 * 5 + 5 * 3
+
+
+def test_summaries_in_digest_json_are_real_sentences(data: dict) -> None:  # type: ignore[type-arg]
+    articles = {a["id"]: a for a in data["articles"]}
+    refs = [r for t in data["topics"] for r in t["summary"]]
+    refs += [r for a in data["articles"] for r in a["summary"]]
+    for ref in refs:
+        sentence = articles[ref["article"]]["sentences"][ref["sentence"]]
+        assert sentence["index"] == ref["sentence"] and sentence["kind"] != "heading"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def test_topic_summaries_never_repeat_themselves(data: dict) -> None:  # type: ignore[type-arg]
+    articles = {a["id"]: a for a in data["articles"]}
+    for topic in data["topics"]:
+        texts = [
+            articles[r["article"]]["sentences"][r["sentence"]]["text"] for r in topic["summary"]
+        ]
+        # Taiwan has four matching sentences, two of them the same demand: three survive.
+        assert len(texts) == (3 if topic["slug"] == "taiwan" else 5), topic["slug"]
+        assert sum("Cold War mentality" in t for t in texts) <= 1
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                ratio = SequenceMatcher(None, _words(a), _words(b)).ratio()
+                assert ratio < 0.6, (topic["slug"], a, b)
+
+
+def test_no_boilerplate_reaches_any_page(out: Path) -> None:
+    for name, soup in pages(out).items():
+        text = soup.get_text(" ")
+        for line in BOILERPLATE:
+            assert line not in text, (name, line)
+    raw = (out / "digest.json").read_text(encoding="utf-8")
+    assert not any(line in raw for line in BOILERPLATE)
+    assert "date 2022-01-27" not in raw
+
+
+def test_every_internal_link_and_asset_resolves(out: Path) -> None:
+    site = pages(out)
+    for name, soup in site.items():
+        if name == "404.html":
+            continue  # its links are absolute when a base URL is set; checked separately
+        for tag in soup.find_all(["a", "link", "script", "img"]):
+            ref = tag.get("href") or tag.get("src")
+            if not ref or urlsplit(ref).scheme in ("http", "https", "mailto"):
+                continue
+            path, _, anchor = ref.partition("#")
+            target = (out / name).parent.joinpath(path or Path(name).name).resolve()
+            assert target.is_file(), f"{name}: {ref}"
+            if anchor:
+                key = target.relative_to(out.resolve()).as_posix()
+                assert site[key].find(id=anchor) is not None, f"{name}: {ref}"
+
+
+def test_github_pages_files(out: Path) -> None:
+    assert (out / ".nojekyll").is_file()
+    assert (out / "404.html").is_file()
+    assert (out / "static" / "style.css").is_file()
+
+
+def test_article_page_shows_where_sentences_went(out: Path, data: dict) -> None:  # type: ignore[type-arg]
+    article = next(a for a in data["articles"] if a["file"].startswith("001"))
+    soup = pages(out)[article["path"]]
+    taiwan = next(s for s in article["sentences"] if "taiwan" in s["topics"])
+    span = soup.find(id=f"s{taiwan['index']}")
+    assert span.get_text() == taiwan["text"]
+    label = span.find_next_sibling("small")
+    assert label is not None and "Taiwan" in label.get_text()
+    unassigned = [s for s in article["sentences"] if not s["topics"]]
+    for s in unassigned:
+        span = soup.find(id=f"s{s['index']}")
+        sibling = span.find_next_sibling()
+        assert sibling is None or sibling.name == "span", s["text"]
+
+
+def test_pages_are_accessible_html(out: Path) -> None:
+    for name, soup in pages(out).items():
+        assert soup.html["lang"] == "en", name
+        assert soup.find("main") is not None, name
+        assert len(soup.find_all("h1")) == 1, name
+        assert soup.find("meta", attrs={"name": "viewport"}) is not None, name
+        assert not soup.find_all("script"), name

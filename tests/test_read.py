@@ -1,0 +1,166 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from digest.clean import compile_rules
+from digest.errors import DigestError
+from digest.read import discover, read_article
+
+RULES = compile_rules(())
+
+
+def read(tmp_path: Path, name: str, text: str | bytes) -> "object":
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return read_article(path, tmp_path, RULES)
+
+
+def texts(article: object) -> list[str]:
+    return [s.text for s in article.sentences]  # type: ignore[attr-defined]
+
+
+def test_markdown_with_front_matter(tmp_path: Path) -> None:
+    article = read(
+        tmp_path,
+        "harbour.md",
+        "---\ntitle: Harbour reopens\ndate: 2023-04-02\nsource: Coastal Post\n"
+        "url: https://example.org/harbour\nauthor: A. Writer\ntopics: [Shipping]\n---\n"
+        "The harbour reopened on *Sunday* after two weeks. Ferries ran at [full speed](https://example.org/f).\n\n"
+        "## Next steps\n\n> Crews will inspect the pier again in May.\n\n- Tolls stay the same.\n",
+    )
+    assert article.title == "Harbour reopens"
+    assert article.date == dt.date(2023, 4, 2)
+    assert (article.source, article.author, article.url) == (
+        "Coastal Post",
+        "A. Writer",
+        "https://example.org/harbour",
+    )
+    assert article.forced_topics == ("shipping",)
+    assert texts(article) == [
+        "The harbour reopened on Sunday after two weeks.",
+        "Ferries ran at full speed.",
+        "Next steps",
+        "Crews will inspect the pier again in May.",
+        "Tolls stay the same.",
+    ]
+    assert article.sentences[0].html == "The harbour reopened on <em>Sunday</em> after two weeks."
+    assert '<a href="https://example.org/f">full speed</a>' in article.sentences[1].html
+    assert [b.kind for b in article.blocks] == ["paragraph", "heading", "quote", "item"]
+
+
+def test_markdown_h1_is_the_title_when_front_matter_has_none(tmp_path: Path) -> None:
+    article = read(
+        tmp_path, "x.md", "# Storm *closes* roads\n\nSnow fell all night in the hills.\n"
+    )
+    assert article.title == "Storm closes roads"
+    assert texts(article) == ["Snow fell all night in the hills."]
+
+
+def test_raw_html_and_javascript_links_stay_text(tmp_path: Path) -> None:
+    article = read(
+        tmp_path,
+        "x.md",
+        'Officials met <script>alert("x")</script> today. See [this](javascript:alert(1)) now.\n',
+    )
+    joined = " ".join(s.html for s in article.sentences)
+    assert "<script>" not in joined and "&lt;script&gt;" in joined
+    assert "<a" not in joined and "href" not in joined
+
+
+def test_pasted_text_headline_with_section_suffix_and_no_source(tmp_path: Path) -> None:
+    article = read(
+        tmp_path,
+        "0042_clip.txt",
+        "Rail strike halts trains across the north | UK news\n\n"
+        "Train drivers walked out on Monday. Services will resume on Wednesday.\n",
+    )
+    assert article.title == "Rail strike halts trains across the north"
+    assert article.source == "0042_clip"
+    assert article.id == "0042-clip"
+    assert texts(article) == [
+        "Train drivers walked out on Monday.",
+        "Services will resume on Wednesday.",
+    ]
+
+
+def test_date_marker_glued_to_the_first_sentence_is_metadata(tmp_path: Path) -> None:
+    article = read(
+        tmp_path, "a.txt", " date 2021-11-05 Farmers protested in the capital on Friday.\n"
+    )
+    assert article.date == dt.date(2021, 11, 5)
+    assert texts(article) == ["Farmers protested in the capital on Friday."]
+
+
+def test_impossible_date_marker_is_an_error_with_a_line(tmp_path: Path) -> None:
+    with pytest.raises(DigestError, match="not a real date") as info:
+        read(tmp_path, "a.txt", "date 2022-02-30 Something happened.\n")
+    assert info.value.line == 1
+
+
+def test_title_from_the_lead_sentence_without_a_headline(tmp_path: Path) -> None:
+    lead = (
+        "The city council approved a budget on Tuesday that doubles spending on bus lanes "
+        "and cuts the parking fund by a third over the next two years."
+    )
+    article = read(tmp_path, "a.txt", lead + "\nIt passed by six votes.\n")
+    assert article.title.endswith("…") and len(article.title) <= 91
+    assert lead.startswith(article.title[:-1])
+    assert texts(article)[0] == lead
+
+
+def test_one_paragraph_per_line_and_hard_wrapped_paragraphs(tmp_path: Path) -> None:
+    per_line = read(tmp_path, "a.txt", "First line is a sentence.\nSecond line is another.\n")
+    assert len(per_line.blocks) == 2  # type: ignore[attr-defined]
+    wrapped = read(
+        tmp_path, "b.txt", "A long sentence that\nwraps over lines.\n\nA second\nparagraph here.\n"
+    )
+    assert texts(wrapped) == ["A long sentence that wraps over lines.", "A second paragraph here."]
+
+
+def test_boilerplate_lines_are_dropped(tmp_path: Path) -> None:
+    article = read(
+        tmp_path,
+        "a.txt",
+        "Divers found the wreck in June.\nPhoto: Harbour Agency\n(Image: AFP)\n"
+        "The photo shows the bow.\nShare this article\nLeave a Reply\n"
+        "Your email address will not be published. Required fields are marked *\n",
+    )
+    assert texts(article) == ["Divers found the wreck in June.", "The photo shows the bow."]
+
+
+def test_front_matter_errors_name_the_file_line(tmp_path: Path) -> None:
+    with pytest.raises(DigestError) as info:
+        read(tmp_path, "a.md", "---\ntitle: ok\ndate: yesterday\n---\nText.\n")
+    assert info.value.line == 3 and "date" in info.value.message
+    with pytest.raises(DigestError) as info:
+        read(tmp_path, "b.md", "---\ntitle: ok\ncolour: red\n---\nText.\n")
+    assert info.value.line == 3 and "unknown key 'colour'" in info.value.message
+    with pytest.raises(DigestError, match="web address"):
+        read(tmp_path, "c.md", "---\nurl: javascript:alert(1)\n---\nText.\n")
+
+
+def test_windows_1252_text_is_decoded_not_replaced(tmp_path: Path) -> None:
+    data = "\u201cWe will rebuild,\u201d the mayor of Orl\u00e9ans said.\r\n".encode("cp1252")
+    article = read(tmp_path, "a.txt", data)
+    assert texts(article) == ["\u201cWe will rebuild,\u201d the mayor of Orl\u00e9ans said."]
+
+
+def test_binary_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DigestError, match="not a text file"):
+        read(tmp_path, "a.txt", b"\x89PNG\r\n\x1a\n\0\0\0")
+
+
+def test_discover_skips_hidden_and_underscore_files(tmp_path: Path) -> None:
+    for name in ("b.md", "a.txt", ".hidden.md", "_draft/x.md", "notes.pdf", "sub/c.markdown"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("Text.", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == [
+        "a.txt",
+        "b.md",
+        "sub/c.markdown",
+    ]

@@ -1,0 +1,19 @@
+import pytest
+
+from digest.render import relative_url
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "expected"),
+    [
+        ("index.html", "static/style.css", "static/style.css"),
+        ("articles/a.html", "static/style.css", "../static/style.css"),
+        ("articles/a.html", "topics/t.html", "../topics/t.html"),
+        ("articles/a.html", "articles/b.html#s3", "b.html#s3"),
+        ("articles/a.html", "articles/a.html#s3", "a.html#s3"),
+        ("topics/t.html", "index.html", "../index.html"),
+        ("index.html", "#top", "index.html#top"),
+    ],
+)
+def test_relative_url(page: str, target: str, expected: str) -> None:
+    assert relative_url(page, target) == expected
