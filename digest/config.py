@@ -72,8 +72,8 @@ class SummaryConfig(_Strict):
     topic_sentences: int = Field(default=5, ge=1, le=50)
     """Sentences in each topic's summary, drawn from all its sources."""
     max_similarity: float = Field(default=0.6, gt=0.0, le=1.0)
-    """Two sentences at least this similar (shared content words) are one statement:
-    a summary keeps only the better-ranked one."""
+    """Two sentences more similar than this (share of content words in common) are one
+    statement: a summary keeps only the better-ranked one. 1.0 turns this off."""
 
 
 class Config(_Strict):

@@ -129,7 +129,7 @@ class Summariser:
         for candidate in long_enough:
             terms = self._terms.content(candidate.text)
             limit = self._config.max_similarity
-            if any(similarity(terms, other) >= limit for other in chosen_terms):
+            if any(similarity(terms, other) > limit for other in chosen_terms):
                 continue
             chosen.append(candidate)
             chosen_terms.append(terms)

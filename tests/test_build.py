@@ -1,0 +1,129 @@
+"""Whole builds of small sites written in the test: safety, determinism, Pages URLs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digest.build import build
+from digest.errors import DigestError
+from tests.conftest import SiteMaker, copy_example
+
+CONFIG = """
+title: Harbour watch
+topics:
+  - name: Harbour
+    keywords: [harbour, pier]
+  - name: Weather
+    keywords: [storm]
+"""
+
+HOSTILE = """\
+---
+title: <script>alert("title")</script> Harbour news
+source: '"><svg onload=alert(1)>'
+url: https://example.org/a?x="><b>
+author: <img src=x onerror=alert(2)>
+---
+The harbour <script>alert("body")</script> closed after the storm on Monday.
+
+Read [the notice](javascript:alert(3)) or <a href="#" onclick="alert(4)">this</a>
+before the pier reopens.
+
+<iframe src="https://evil.example"></iframe>
+"""
+
+
+def html_pages(out: Path) -> dict[str, BeautifulSoup]:
+    return {
+        p.relative_to(out).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(out.rglob("*.html"))
+    }
+
+
+def test_markup_in_an_article_is_shown_as_text_never_executed(make_site: SiteMaker) -> None:
+    config = make_site(CONFIG, {"hostile.md": HOSTILE})
+    out = build(config).output_dir
+    site = html_pages(out)
+    assert site, "no pages were written"
+    for name, soup in site.items():
+        assert soup.find("script") is None, name
+        assert soup.find(["svg", "iframe", "img"]) is None, name
+        for tag in soup.find_all(True):
+            assert not any(attr.startswith("on") for attr in tag.attrs), (name, tag)
+            for attr in ("href", "src"):
+                assert not str(tag.get(attr, "")).lower().startswith("javascript:"), (name, tag)
+    article = site["articles/hostile.html"]
+    text = article.get_text(" ")
+    assert '<script>alert("body")</script>' in text
+    assert '<script>alert("title")</script> Harbour news' in article.find("h1").get_text()
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert data["articles"][0]["source"] == '"><svg onload=alert(1)>'
+
+
+def test_two_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    trees = []
+    for seed, name in (("1", "one"), ("2", "two")):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "digest", "build", "--config", str(config), "-o", name],
+            cwd=tmp_path,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        out = tmp_path / name
+        trees.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert trees[0].keys() == trees[1].keys()
+    assert len(trees[0]) > 10
+    assert trees[0] == trees[1]
+
+
+def test_the_404_page_uses_the_base_url_and_other_pages_stay_relative(
+    make_site: SiteMaker,
+) -> None:
+    config = make_site(CONFIG, {"a.txt": "The harbour reopened after the storm on Sunday.\n"})
+    out = build(config, base_url="https://user.github.io/repo").output_dir
+    missing = BeautifulSoup((out / "404.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in missing.find_all("a") if a["href"] != "#main"]
+    assert hrefs and all(h.startswith("https://user.github.io/repo/") for h in hrefs)
+    css = missing.find("link", rel="stylesheet")["href"]
+    assert css == "https://user.github.io/repo/static/style.css"
+    for name, soup in html_pages(out).items():
+        if name != "404.html":
+            assert not any("://" in a["href"] for a in soup.find_all("a", href=True)), name
+
+
+def test_front_matter_forces_a_topic_the_text_does_not_mention(make_site: SiteMaker) -> None:
+    forced = "---\ntopics: [weather]\n---\nFerries ran late all afternoon.\n"
+    config = make_site(CONFIG, {"a.md": forced})
+    out = build(config).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    weather = next(t for t in data["topics"] if t["slug"] == "weather")
+    assert weather["articles"] == ["a"]
+    assert weather["summary"] == [{"article": "a", "sentence": 0}]
+
+
+def test_unknown_forced_topic_is_an_error(make_site: SiteMaker) -> None:
+    config = make_site(CONFIG, {"a.md": "---\ntopics: [sport]\n---\nText.\n"})
+    with pytest.raises(
+        DigestError, match=r"unknown topic 'sport'; topics in config\.yaml: harbour"
+    ):
+        build(config)
+
+
+def test_two_articles_with_one_url_are_an_error(make_site: SiteMaker) -> None:
+    files = {"pier news.txt": "The pier is shut.\n", "pier-news.txt": "The pier is open.\n"}
+    config = make_site(CONFIG, files)
+    with pytest.raises(DigestError) as caught:
+        build(config)
+    assert str(caught.value).startswith(
+        "content/pier-news.txt: same page URL articles/pier-news.html as content/pier news.txt"
+    )
