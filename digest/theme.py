@@ -15,7 +15,13 @@ from pydantic import BaseModel, ConfigDict
 from digest.errors import DigestError
 from digest.validation import YamlDocument
 
-BUNDLED = Path(__file__).resolve().parent.parent / "themes"
+_PACKAGE = Path(__file__).resolve().parent
+# Installed from a wheel the themes sit inside the package; in a source checkout (and an
+# editable install) they are the repository's top-level themes/ folder.
+BUNDLED = next(
+    (p for p in (_PACKAGE / "themes", _PACKAGE.parent / "themes") if p.is_dir()),
+    _PACKAGE / "themes",
+)
 REQUIRED_TEMPLATES = ("index.html", "topic.html", "article.html", "404.html")
 
 
