@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.clean import compile_rules
+from digest.compare import compare_articles, compare_topic
 from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.export import digest_json
@@ -74,10 +75,15 @@ def build(
         order = [t.slug for t in config.topics]
         assignments = {a.id: assign(a, matcher, order) for a in articles}
         coverage = cover(config.topics, articles, assignments)
+    with stage("compare"):
+        comparison = compare_articles(articles, terms)
+        by_id = {a.id: a for a in articles}
+        compared = {t.slug: compare_topic(t, by_id, comparison) for t in coverage}
     with stage("summarise"):
-        summaries = summarise(articles, coverage, config.summary, terms)
+        overrides = {t.slug: t.summary for t in config.topics}
+        summaries = summarise(articles, coverage, config.summary, overrides, terms, comparison)
     with stage("plan"):
-        pages = plan(config, articles, assignments, coverage, summaries)
+        pages = plan(config, articles, assignments, coverage, summaries, comparison, compared)
     with stage("render"):
         files = collect_static(theme.static_dirs)
         files |= render(pages, theme, site_view(config))

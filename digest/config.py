@@ -18,6 +18,7 @@ from digest.errors import DigestError
 from digest.slugs import slugify
 from digest.validation import YamlDocument
 
+Order = Literal["importance", "source"]
 Algorithm = Literal[
     "lexrank", "lsa", "textrank", "luhn", "edmundson", "kl", "sumbasic", "reduction"
 ]
@@ -38,6 +39,16 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class SummaryOverride(_Strict):
+    """A topic's own summary settings; what is left out comes from `summary`."""
+
+    algorithm: Algorithm | None = None
+    sentences: int | None = Field(default=None, ge=1, le=50)
+    words: int | None = Field(default=None, ge=10, le=5000)
+    max_similarity: float | None = Field(default=None, gt=0.0, le=1.0)
+    order: Order | None = None
+
+
 class TopicConfig(_Strict):
     """A story to follow: sentences that mention one of its keywords belong to it."""
 
@@ -49,6 +60,8 @@ class TopicConfig(_Strict):
     """One line under the heading."""
     keywords: tuple[str, ...] = Field(min_length=1)
     """Words or phrases; matched case-insensitively on word stems (see README)."""
+    summary: SummaryOverride = SummaryOverride()
+    """This topic's summary settings, over the site's."""
 
     @field_validator("keywords", mode="before")
     @classmethod
@@ -63,17 +76,52 @@ class TopicConfig(_Strict):
 
 
 class SummaryConfig(_Strict):
-    """How summaries are made; see README for what each algorithm favours."""
+    """How summaries are made, site-wide; topics may override it (see SummaryOverride)."""
 
     algorithm: Algorithm = "lexrank"
     """The sumy algorithm that ranks sentences."""
     article_sentences: int = Field(default=3, ge=1, le=50)
     """Sentences in each article's summary."""
+    article_words: int | None = Field(default=None, ge=10, le=5000)
+    """If set, an article summary also stops before it would pass this many words."""
     topic_sentences: int = Field(default=5, ge=1, le=50)
     """Sentences in each topic's summary, drawn from all its sources."""
-    max_similarity: float = Field(default=0.6, gt=0.0, le=1.0)
-    """Two sentences more similar than this (share of content words in common) are one
-    statement: a summary keeps only the better-ranked one. 1.0 turns this off."""
+    topic_words: int | None = Field(default=None, ge=10, le=5000)
+    """If set, a topic summary also stops before it would pass this many words."""
+    max_similarity: float = Field(default=0.5, gt=0.0, le=1.0)
+    """Two sentences more alike than this (weighted share of the shorter one's words) are
+    one statement: a summary keeps only the better-ranked one. 1.0 turns this off."""
+    order: Order = "importance"
+    """Topic summaries: `importance` (best first) or `source` (date, then article order)."""
+
+    def for_topic(self, override: SummaryOverride) -> Settings:
+        return Settings(
+            algorithm=override.algorithm or self.algorithm,
+            sentences=override.sentences or self.topic_sentences,
+            words=override.words if override.words is not None else self.topic_words,
+            max_similarity=override.max_similarity or self.max_similarity,
+            order=override.order or self.order,
+        )
+
+    def for_articles(self) -> Settings:
+        return Settings(
+            self.algorithm,
+            self.article_sentences,
+            self.article_words,
+            self.max_similarity,
+            "source",
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved summary settings of one summary."""
+
+    algorithm: Algorithm
+    sentences: int
+    words: int | None
+    max_similarity: float
+    order: Order
 
 
 class Config(_Strict):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from digest import __version__
+from digest.compare import Comparison, TopicComparison
 from digest.config import Config
+from digest.coverage import CoverageView, SourceLink, coverage_view, reported_by
 from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
 
 _MONTHS = [
@@ -49,6 +51,8 @@ class Quote:
     """Site-relative link to the sentence on its article page."""
     source: str
     article_title: str
+    reported_by: tuple[SourceLink, ...] = ()
+    """Every independent source that reports this statement, itself first."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class ArticleView:
     topics: tuple[Link, ...]
     blocks: tuple[BlockView, ...] = field(repr=False)
     sentence_count: int
+    also_published: tuple[Link, ...] = ()
+    """Syndicated copies of this text: the same article from other outlets."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class TopicView:
     summary: tuple[Quote, ...]
     articles: tuple[TopicArticleView, ...]
     sources: tuple[str, ...]
+    coverage: CoverageView
 
 
 @dataclass(frozen=True)
@@ -144,21 +151,28 @@ def plan(
     assignments: Mapping[str, ArticleTopics],
     coverage: Sequence[TopicCoverage],
     summaries: Summaries,
+    comparison: Comparison,
+    compared: Mapping[str, TopicComparison],
 ) -> tuple[Page, ...]:
     """Every page of the site, in a stable order."""
     by_id = {a.id: a for a in articles}
+    sources = {a.id: a.source for a in articles}
     topic_links = {t.slug: Link(t.name, topic_path(t.slug)) for t in coverage}
 
     def quote(ref: SentenceRef) -> Quote:
         article = by_id[ref.article]
         sentence = article.sentences[ref.index]
         href = f"{article_path(article.id)}#{ref.anchor}"
-        return Quote(sentence.text, sentence.html, href, article.source, article.title)
+        who = reported_by(ref, comparison, sources, article_path)
+        return Quote(sentence.text, sentence.html, href, article.source, article.title, who)
 
     views = {
         a.id: _article_view(a, assignments[a.id], summaries.articles[a.id], topic_links, quote)
         for a in articles
     }
+    for article_id, copies in comparison.syndication.copies.items():
+        also = tuple(Link(by_id[c].source, article_path(c)) for c in copies)
+        views[article_id] = replace(views[article_id], also_published=also)
     topics = tuple(
         TopicView(
             slug=t.slug,
@@ -174,6 +188,7 @@ def plan(
                 for aid in t.articles
             ),
             sources=tuple(sorted({by_id[aid].source for aid in t.articles})),
+            coverage=coverage_view(compared[t.slug], by_id, article_path, date_text),
         )
         for t in coverage
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.config import SummaryConfig
+from digest.config import Settings
 from digest.models import SentenceRef
 from digest.summarise import Candidate, Summariser, similarity
 from digest.terms import Terms
@@ -34,6 +34,17 @@ HARBOUR = [
 ]
 
 
+def settings(**changes: object) -> Settings:
+    base: dict[str, object] = {
+        "algorithm": "lexrank",
+        "sentences": 4,
+        "words": None,
+        "max_similarity": 0.6,
+        "order": "importance",
+    }
+    return Settings(**{**base, **changes})  # type: ignore[arg-type]
+
+
 def groups() -> list[list[Candidate]]:
     return [
         [Candidate(SentenceRef(f"a{g}", i), text) for i, text in enumerate(texts)]
@@ -46,8 +57,7 @@ ALGORITHMS = ["lexrank", "lsa", "textrank", "luhn", "edmundson", "kl", "sumbasic
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_every_sumy_algorithm_gives_verbatim_references(algorithm: str) -> None:
-    config = SummaryConfig(algorithm=algorithm)  # type: ignore[arg-type]
-    refs = Summariser(config, TERMS, ["harbour"]).pick(groups(), 4, order="importance")
+    refs = Summariser(settings(algorithm=algorithm), TERMS, bonus_words=["harbour"]).pick(groups())
     assert 1 <= len(refs) <= 4
     assert len(set(refs)) == len(refs)
     for ref in refs:
@@ -56,8 +66,7 @@ def test_every_sumy_algorithm_gives_verbatim_references(algorithm: str) -> None:
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_the_same_quote_from_three_outlets_is_chosen_once(algorithm: str) -> None:
-    config = SummaryConfig(algorithm=algorithm)  # type: ignore[arg-type]
-    refs = Summariser(config, TERMS).pick(groups(), 10, order="importance")
+    refs = Summariser(settings(algorithm=algorithm, sentences=10), TERMS).pick(groups())
     quoted = [r for r in refs if "safe for every vessel" in HARBOUR[int(r.article[1:])][r.index]]
     assert len(quoted) == 1
     # Everything else is distinct, so it all fits when ten sentences are asked for.
@@ -65,25 +74,37 @@ def test_the_same_quote_from_three_outlets_is_chosen_once(algorithm: str) -> Non
 
 
 def test_max_similarity_one_keeps_paraphrases() -> None:
-    config = SummaryConfig(max_similarity=1.0)
-    refs = Summariser(config, TERMS).pick(groups(), 10, order="importance")
+    refs = Summariser(settings(max_similarity=1.0, sentences=10), TERMS).pick(groups())
     assert len(refs) == sum(len(g) for g in HARBOUR)
 
 
 def test_source_order_sorts_by_article_then_position() -> None:
-    refs = Summariser(SummaryConfig(), TERMS).pick(groups(), 3, order="source")
+    refs = Summariser(settings(order="source", sentences=3), TERMS).pick(groups())
     assert list(refs) == sorted(refs)
+
+
+def test_a_word_budget_stops_before_it_is_passed() -> None:
+    refs = Summariser(settings(words=30, sentences=10), TERMS).pick(groups())
+    lengths = [len(HARBOUR[int(r.article[1:])][r.index].split()) for r in refs]
+    assert 1 < len(refs) < 10
+    assert sum(lengths) <= 30
+
+
+def test_support_lifts_what_more_sources_report() -> None:
+    fact = SentenceRef("a1", 1)  # the wind speed
+    plain = Summariser(settings(sentences=10), TERMS).pick(groups())
+    lifted = Summariser(settings(sentences=10), TERMS).pick(
+        groups(), support=lambda r: 1.0 if r == fact else 0.0
+    )
+    assert lifted.index(fact) < plain.index(fact)
+    assert set(lifted) == set(plain)
 
 
 def test_short_sentences_are_used_only_when_nothing_longer_is_left() -> None:
     short = [[Candidate(SentenceRef("a", 0), "Price said."), *groups()[0][1:2]]]
-    assert Summariser(SummaryConfig(), TERMS).pick(short, 1, "importance") == (
-        SentenceRef("a0", 1),
-    )
+    assert Summariser(settings(sentences=1), TERMS).pick(short) == (SentenceRef("a0", 1),)
     only_short = [[Candidate(SentenceRef("a", 0), "Price said.")]]
-    assert Summariser(SummaryConfig(), TERMS).pick(only_short, 1, "importance") == (
-        SentenceRef("a", 0),
-    )
+    assert Summariser(settings(sentences=1), TERMS).pick(only_short) == (SentenceRef("a", 0),)
 
 
 def test_similarity_overlap_and_jaccard() -> None:

@@ -1,0 +1,109 @@
+"""Views of how sources cover a topic: who reports a sentence, key quotes, "only in",
+timeline. Built from the compare stage's records for the topic and article pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from digest.compare import Comparison, TopicComparison
+from digest.models import Article, SentenceRef
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """One source's copy of a statement: its name and the sentence on its article page."""
+
+    source: str
+    href: str
+
+
+@dataclass(frozen=True)
+class KeyQuoteView:
+    text: str
+    speaker: str | None
+    sources: tuple[SourceLink, ...]
+    """One link per independent source that carries the quote."""
+
+
+@dataclass(frozen=True)
+class OnlyInView:
+    source: str
+    sentences: tuple[SourceLink, ...]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DayView:
+    date: dt.date | None
+    date_text: str
+    articles: tuple[tuple[str, str, str], ...]
+    """(title, source, path) of each article of the day."""
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    independent_sources: int
+    key_quotes: tuple[KeyQuoteView, ...]
+    only_in: tuple[OnlyInView, ...]
+    timeline: tuple[DayView, ...]
+
+
+def sentence_href(ref: SentenceRef, article_path: Callable[[str], str]) -> str:
+    return f"{article_path(ref.article)}#{ref.anchor}"
+
+
+def reported_by(
+    ref: SentenceRef,
+    comparison: Comparison,
+    sources: Mapping[str, str],
+    article_path: Callable[[str], str],
+) -> tuple[SourceLink, ...]:
+    """Each independent source that reports the statement of `ref`, linked to its own
+    sentence (the first one that agrees, in article order)."""
+    agreeing = comparison.agreement.of(ref)
+    links = []
+    for article in comparison.reported_by(ref):
+        own = ref if article == ref.article else min(r for r in agreeing if r.article == article)
+        links.append(SourceLink(sources[article], sentence_href(own, article_path)))
+    return tuple(links)
+
+
+def coverage_view(
+    topic: TopicComparison,
+    articles: Mapping[str, Article],
+    article_path: Callable[[str], str],
+    date_text: Callable[[dt.date | None], str],
+    max_quotes: int = 8,
+) -> CoverageView:
+    def link(ref: SentenceRef) -> SourceLink:
+        return SourceLink(articles[ref.article].source, sentence_href(ref, article_path))
+
+    quotes = []
+    for key in topic.key_quotes[:max_quotes]:
+        by_article = {q.ref.article: q for q in key.group.quotations}
+        quotes.append(
+            KeyQuoteView(
+                text=key.group.quotations[0].text,
+                speaker=key.group.speaker,
+                sources=tuple(link(by_article[a].ref) for a in key.articles),
+            )
+        )
+    only_in = tuple(
+        OnlyInView(
+            o.source,
+            tuple(link(r) for r in o.sentences),
+            tuple(articles[r.article].sentences[r.index].text for r in o.sentences),
+        )
+        for o in topic.only_in
+    )
+    timeline = tuple(
+        DayView(
+            day.date,
+            date_text(day.date),
+            tuple((articles[a].title, articles[a].source, article_path(a)) for a in day.articles),
+        )
+        for day in topic.timeline
+    )
+    return CoverageView(topic.independent_sources, tuple(quotes), only_in, timeline)

@@ -1,0 +1,266 @@
+"""Direct quotations, their speakers, and the same quotation across sources.
+
+News copy mixes curly and straight double quotes (often in one pair: “…," ), uses curly
+single quotes as outer quotes where apostrophes use the same character (‘country’s
+security…’), nests 'single' quotes inside double ones, splits a quote around "he said",
+and leaves a quote open at the end of a paragraph when it continues in the next. Quotes
+are found per paragraph, so a quote of several sentences is one quote; nested quotes stay
+inside the outer one.
+
+The speaker is the name next to a speech verb beside the quote ("…," Wang said / said
+Wang / Wang said: "…" / according to Price, "…"). A pronoun ("he added") is resolved to
+the last named speaker earlier in the same article, as a reader would.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digest.models import Article, SentenceRef
+
+MIN_WORDS = 4
+"""Shorter quotations ("stop interfering") are scare quotes more than statements: they are
+found, but not listed as key quotes."""
+
+_DOUBLE = '"“”„″'
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+_VERBS = (
+    r"(?i:said|says|say|added|adds|told|tells|stressed|insisted|urged|warned|noted|stated|"
+    r"declared|asked|replied|wrote|writes|explained|argued|claimed|demanded|continued|"
+    r"emphasi[sz]ed|underscored|tweeted|announced|concluded|remarked|reiterated|"
+    r"pointed out|went on|called|read|reads|quoted)"
+)
+_NAME = (
+    r"(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+)?[A-Z][\w’'-]*(?:\.(?=\s[A-Z]))?"
+    r"(?:[\s-]+(?:[A-Z][\w’'-]*(?:\.(?=\s[A-Z]))?|of|for|the|de|al|bin|van|von))*"
+)
+_PRONOUN = r"(?i:he|she|they|it)"
+_COMMON_SPEAKER = (
+    r"(?i:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}"
+    r"(?i:minister|ministry|spokesman|spokeswoman|spokesperson|official|officials|president|"
+    r"statement|secretary|mayor|leader|chief|governor|police|agency|embassy|government|"
+    r"diplomat|counterpart|colleague)"
+)
+_ANY_SPEAKER = rf"(?:{_PRONOUN}|{_COMMON_SPEAKER}|{_NAME})"
+_SPEAKER = rf"(?P<name>{_ANY_SPEAKER})(?:\s*\([^)]{{1,40}}\))?"
+_ADVERB = r"(?:(?i:also|then|later)\s+)?"
+
+# After the quote: `, Wang said` / `, said Wang` / `he added` (the quote's comma is inside).
+_AFTER = (
+    re.compile(rf"^[\s,]*{_SPEAKER}\s+{_ADVERB}{_VERBS}\b"),
+    re.compile(rf"^[\s,]*{_VERBS}\s+{_SPEAKER}"),
+)
+# Before the quote: `Wang said: ` / `Wang told Blinken that ` / `according to Price, `.
+_BEFORE = (
+    re.compile(
+        rf"(?<![\w’'-]){_SPEAKER}\s+{_ADVERB}{_VERBS}"
+        r"(?:\s+(?:[A-Z][\w’'-]*|him|her|them|reporters|journalists)){0,2}"
+        r"(?:\s+(?:that|to|of|on|against|for)(?:\s+[\w’'-]+){0,6}?)?[\s,:]*$"
+    ),
+    re.compile(rf"(?i:according to)\s+{_SPEAKER}[\s,:]*$"),
+)
+_SPLIT = re.compile(
+    rf"[\s,]*(?:{_ANY_SPEAKER}\s+{_ADVERB}{_VERBS}|{_VERBS}\s+{_ANY_SPEAKER})[^.!?]{{0,40}}?[,:]?\s*"
+)
+_PRONOUNS = {"he", "she", "they", "it"}
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One direct quotation in one article."""
+
+    ref: SentenceRef
+    """The sentence where the quotation begins."""
+    text: str
+    """The quoted words, without the outer quote marks."""
+    speaker: str | None
+    """As named in the article ("Wang", "the foreign ministry"); None when nobody is."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(w.lower().replace("’", "'") for w in _WORD.findall(self.text))
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every top-level quotation in `text`, marks excluded."""
+    found: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _DOUBLE and ch != "”":
+            end = _next(text, i + 1, _DOUBLE)
+            stop = n if end < 0 else end
+            if stop > i + 1:
+                found.append((i + 1, stop))
+            i = stop + 1
+        elif ch == "‘" or (ch == "'" and _opens_single(text, i)):
+            end = _single_close(text, i + 1, ch)
+            if end > i + 1:
+                found.append((i + 1, end))
+                i = end + 1
+            else:
+                i += 1
+        else:
+            i += 1
+    return found
+
+
+def _next(text: str, start: int, chars: str) -> int:
+    for j in range(start, len(text)):
+        if text[j] in chars:
+            return j
+    return -1
+
+
+def _opens_single(text: str, i: int) -> bool:
+    return (i == 0 or not text[i - 1].isalnum()) and i + 1 < len(text) and text[i + 1].isalpha()
+
+
+def _single_close(text: str, start: int, opener: str) -> int:
+    closers = "’" if opener == "‘" else "'"
+    for j in range(start, len(text)):
+        if text[j] in closers:
+            after = text[j + 1] if j + 1 < len(text) else " "
+            if not after.isalpha():
+                return j
+        elif text[j] in _DOUBLE:
+            return -1
+    return -1
+
+
+def extract(article: Article) -> tuple[Quotation, ...]:
+    """Every quotation of the article's prose, in order, with its speaker."""
+    quotes: list[Quotation] = []
+    last_speaker: str | None = None
+    for block in article.blocks:
+        if block.kind in ("heading", "code"):
+            continue
+        sentences = article.sentences[block.start : block.stop]
+        starts, parts, offset = [], [], 0
+        for s in sentences:
+            starts.append(offset)
+            parts.append(s.text)
+            offset += len(s.text) + 1
+        text = " ".join(parts)
+        found = spans(text)
+        speakers = [_speaker(text, start, end) for start, end in found]
+        # "“A,” she said, “B.”": the second half has no verb of its own.
+        for k in range(1, len(found)):
+            if speakers[k] is None and _split_pair(text, found[k - 1][1], found[k][0]):
+                speakers[k] = speakers[k - 1]
+        for (start, end), speaker in zip(found, speakers, strict=True):
+            quoted = text[start:end].strip().rstrip(",").strip()
+            if not _WORD.search(quoted):
+                continue
+            if speaker is not None and speaker.lower() in _PRONOUNS:
+                speaker = last_speaker
+            elif speaker is not None:
+                last_speaker = speaker
+            index = max(k for k, st in enumerate(starts) if st <= start)
+            quotes.append(
+                Quotation(SentenceRef(article.id, sentences[index].index), quoted, speaker)
+            )
+    return tuple(quotes)
+
+
+def _speaker(text: str, start: int, end: int) -> str | None:
+    after = text[end + 1 : end + 80]
+    for pattern in _AFTER:
+        m = pattern.match(after)
+        if m:
+            return _tidy(m.group("name"))
+    before = text[max(0, start - 160) : max(0, start - 1)]
+    # Only the clause that leads into the quote, not an earlier sentence.
+    before = re.split(r"[.!?][\"”’']?\s+(?=[A-Z“\"‘])", before)[-1]
+    for pattern in _BEFORE:
+        m = pattern.search(before)
+        if m:
+            return _tidy(m.group("name"))
+    return None
+
+
+def _split_pair(text: str, end: int, start: int) -> bool:
+    return bool(_SPLIT.fullmatch(text[end + 1 : start - 1]))
+
+
+def _tidy(name: str) -> str:
+    name = name.strip(" ,:")
+    return re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", name)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteGroup:
+    """One statement quoted by one or more articles."""
+
+    quotations: tuple[Quotation, ...]
+    """Every article's quotation of it; the first is the one shown."""
+    speaker: str | None
+    """The name most articles give the speaker."""
+
+
+def _shingles(words: Sequence[str], n: int = 3) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def same_quotation(a: Quotation, b: Quotation) -> bool:
+    """Whether the shorter quotation is mostly inside the longer one (word pairs, so one
+    changed word costs two pairs, not the match), and, when both are long, the longer is
+    not mostly something else: a short partial quote belongs to the full quote, but a long
+    quote that merely contains the same clause is a different statement."""
+    wa, wb = _light_stems(a.words), _light_stems(b.words)
+    if min(len(wa), len(wb)) < MIN_WORDS:
+        return False
+    sa, sb = _shingles(wa, 2), _shingles(wb, 2)
+    small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    shared = len(small & large)
+    if shared / len(small) < 0.5:
+        return False
+    return len(small) < 8 or shared / len(large) >= 0.3
+
+
+def _light_stems(words: Sequence[str]) -> tuple[str, ...]:
+    # Plural and possessive endings only: "negotiation" and "negotiations" are one word.
+    return tuple(re.sub(r"(?:'s|s)$", "", w) if len(w) > 3 else w for w in words)
+
+
+def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
+    """Star clustering: the quotation that matches most others heads a group and takes
+    them; repeat. Stars, not connected components, so one long quote that contains two
+    statements cannot chain them into one group."""
+    candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
+    links = {
+        i: {j for j, other in enumerate(candidates) if j != i and same_quotation(q, other)}
+        for i, q in enumerate(candidates)
+    }
+    left = set(range(len(candidates)))
+    groups: list[QuoteGroup] = []
+    while left:
+        # The best-connected quotation heads; among equals the shorter, which is the
+        # common wording rather than one outlet's longer version.
+        head = max(left, key=lambda i: (len(links[i] & left), -len(candidates[i].words), -i))
+        members = [head, *sorted(links[head] & left)]
+        left -= set(members)
+        chosen = [candidates[i] for i in members]
+        shown = max(range(len(chosen)), key=lambda k: _wording_score(chosen, k))
+        chosen.insert(0, chosen.pop(shown))
+        groups.append(QuoteGroup(tuple(chosen), _usual_speaker(chosen)))
+    return tuple(groups)
+
+
+def _wording_score(quotations: Sequence[Quotation], k: int) -> tuple[int, int, int]:
+    """Which member to show: the wording most outlets use, then the fullest one."""
+    words = _light_stems(quotations[k].words)
+    same = {q.ref.article for q in quotations if _light_stems(q.words) == words}
+    return (len(same), len(words), -k)
+
+
+def _usual_speaker(quotations: Sequence[Quotation]) -> str | None:
+    names = [q.speaker for q in quotations if q.speaker]
+    if not names:
+        return None
+    # The most frequent name, a proper name before "the minister", then the longest
+    # ("Wang Yi" over "Wang").
+    return max(names, key=lambda n: (names.count(n), n[:1].isupper(), len(n), n))

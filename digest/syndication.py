@@ -1,0 +1,97 @@
+"""Syndicated copies: one text published by several outlets.
+
+Wire copy is republished nearly verbatim, and a scraped repost is the same text again.
+Such copies are one source's reporting, not corroboration, so they are counted once when
+sources are counted as independent, and shown as "also published by".
+
+Each article is reduced to the set of its word 5-gram shingles (hashed with a fixed
+function, never Python's seeded `hash`), and a bottom-k sketch of that set proposes
+candidate pairs through an inverted index; only candidates get an exact resemblance.
+Cost grows with the number of articles, not with its square.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from digest.models import Article
+
+SHINGLE = 5
+"""Words per shingle: long enough that two independent reports rarely share one."""
+SKETCH = 64
+"""Hashes kept per article to propose candidates."""
+COPY = 0.6
+"""Containment of the shorter text's shingles in the longer from which it is a copy."""
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Syndication:
+    """Groups of articles that are copies of one text."""
+
+    original: Mapping[str, str]
+    """Article id -> the id of the copy that stands for its group (itself when alone)."""
+    copies: Mapping[str, tuple[str, ...]]
+    """Article id -> the other articles of its group (absent when it has none)."""
+
+    def independent(self, article_ids: Sequence[str], source_of: Mapping[str, str]) -> int:
+        """How many independent sources the articles are: copies count once, and so do
+        several articles of one outlet."""
+        return len({source_of[self.original.get(a, a)] for a in article_ids})
+
+
+def shingles(article: Article) -> frozenset[int]:
+    words = [w.lower() for s in article.sentences for w in _WORD.findall(s.text)]
+    if len(words) < SHINGLE:
+        return frozenset({zlib.crc32(" ".join(words).encode())}) if words else frozenset()
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
+        for i in range(len(words) - SHINGLE + 1)
+    )
+
+
+def detect(articles: Sequence[Article], threshold: float = COPY) -> Syndication:
+    sets = {a.id: shingles(a) for a in articles}
+    index: dict[int, list[str]] = defaultdict(list)
+    for article_id, shingle_set in sets.items():
+        for value in sorted(shingle_set)[:SKETCH]:
+            index[value].append(article_id)
+    parent = {a.id: a.id for a in articles}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    order = {a.id: (a.date.toordinal() if a.date else 10**7, a.id) for a in articles}
+    checked: set[tuple[str, str]] = set()
+    for ids in index.values():
+        for i, a in enumerate(ids):
+            for b in ids[i + 1 :]:
+                pair = (a, b) if a < b else (b, a)
+                if pair in checked:
+                    continue
+                checked.add(pair)
+                small, large = sorted((sets[a], sets[b]), key=len)
+                if small and len(small & large) / len(small) >= threshold:
+                    ra, rb = root(a), root(b)
+                    # The earliest (then first by id) copy stands for the group.
+                    first, second = sorted((ra, rb), key=order.__getitem__)
+                    parent[second] = first
+    groups: dict[str, list[str]] = defaultdict(list)
+    for article_id in sorted(parent):
+        groups[root(article_id)].append(article_id)
+    original = {a: root(a) for a in sorted(parent)}
+    copies = {
+        a: tuple(x for x in members if x != a)
+        for members in groups.values()
+        if len(members) > 1
+        for a in members
+    }
+    return Syndication(original, copies)
