@@ -88,7 +88,9 @@ def build(
         files = collect_static(theme.static_dirs)
         files |= render(pages, theme, site_view(config))
         files[".nojekyll"] = b""
-        files[MARKER] = digest_json(config, articles, assignments, coverage, summaries)
+        files[MARKER] = digest_json(
+            config, articles, assignments, coverage, summaries, comparison, compared
+        )
     with stage("write"):
         written = write_site(files, site.output_dir)
     return BuildResult(

@@ -35,26 +35,46 @@ class Comparison:
     syndication: Syndication
     sources: Mapping[str, str]
     """Article id -> source name."""
+    quote_groups: tuple[QuoteGroup, ...]
+    """The same quotation across articles, site-wide."""
+    quoted_with: Mapping[SentenceRef, tuple[SentenceRef, ...]]
+    """Sentence -> sentences of other articles that carry a quotation it carries."""
+
+    def reporting(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
+        """The sentences that report the statement of `ref`: itself, then one sentence
+        per other independent source (copies and second articles of an outlet add
+        nothing), in article order."""
+        others = sorted({*self.agreement.of(ref), *self.quoted_with.get(ref, ())})
+        seen: dict[str, SentenceRef] = {}
+        for other in (ref, *others):
+            article = other.article
+            seen.setdefault(self.sources[self.syndication.original.get(article, article)], other)
+        return tuple(seen.values())
 
     def reported_by(self, ref: SentenceRef) -> tuple[str, ...]:
-        """Article ids that report the statement of `ref`: its own, then the others,
-        one article per independent source (copies and second articles of an outlet
-        add nothing)."""
-        seen: dict[str, str] = {}
-        for article in (ref.article, *sorted({r.article for r in self.agreement.of(ref)})):
-            key = self.sources[self.syndication.original.get(article, article)]
-            seen.setdefault(key, article)
-        return tuple(seen.values())
+        """Article ids of `reporting`."""
+        return tuple(r.article for r in self.reporting(ref))
 
 
 def compare_articles(articles: Sequence[Article], terms: Terms) -> Comparison:
     index = sentence_terms(articles, terms)
+    quotations = {a.id: extract(a) for a in articles}
+    groups = group([q for a in articles for q in quotations[a.id]])
+    quoted_with: dict[SentenceRef, set[SentenceRef]] = {}
+    for quote_group in groups:
+        carriers = {q.ref for q in quote_group.quotations}
+        for q in quote_group.quotations:
+            others = {r for r in carriers if r.article != q.ref.article}
+            if others:
+                quoted_with.setdefault(q.ref, set()).update(others)
     return Comparison(
         terms=index,
         agreement=compare(index),
-        quotations={a.id: extract(a) for a in articles},
+        quotations=quotations,
         syndication=detect(articles),
         sources={a.id: a.source for a in articles},
+        quote_groups=groups,
+        quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
     )
 
 
@@ -104,20 +124,22 @@ def compare_topic(
 def _key_quotes(
     in_topic: set[SentenceRef], members: set[str], comparison: Comparison
 ) -> tuple[KeyQuote, ...]:
-    quotations = [
-        q
-        for article in sorted(members)
-        for q in comparison.quotations[article]
-        if q.ref in in_topic
-    ]
     ranked = []
-    for quote_group in group(quotations):
+    for quote_group in comparison.quote_groups:
+        inside = [q for q in quote_group.quotations if q.ref in in_topic]
+        if not inside:
+            continue
         carriers: dict[str, str] = {}
-        for q in quote_group.quotations:
+        for q in inside:
             article = q.ref.article
             key = comparison.sources[comparison.syndication.original.get(article, article)]
             carriers.setdefault(key, article)
-        ranked.append(KeyQuote(quote_group, tuple(carriers.values())))
+        shown = quote_group if inside[0] is quote_group.quotations[0] else None
+        ranked.append(
+            KeyQuote(
+                shown or QuoteGroup(tuple(inside), quote_group.speaker), tuple(carriers.values())
+            )
+        )
     ranked.sort(key=lambda k: (-len(k.articles), -len(k.group.quotations[0].words)))
     return tuple(ranked)
 

@@ -88,7 +88,7 @@ class SummaryConfig(_Strict):
     """Sentences in each topic's summary, drawn from all its sources."""
     topic_words: int | None = Field(default=None, ge=10, le=5000)
     """If set, a topic summary also stops before it would pass this many words."""
-    max_similarity: float = Field(default=0.5, gt=0.0, le=1.0)
+    max_similarity: float = Field(default=0.6, gt=0.0, le=1.0)
     """Two sentences more alike than this (weighted share of the shorter one's words) are
     one statement: a summary keeps only the better-ranked one. 1.0 turns this off."""
     order: Order = "importance"

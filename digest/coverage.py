@@ -61,13 +61,11 @@ def reported_by(
     article_path: Callable[[str], str],
 ) -> tuple[SourceLink, ...]:
     """Each independent source that reports the statement of `ref`, linked to its own
-    sentence (the first one that agrees, in article order)."""
-    agreeing = comparison.agreement.of(ref)
-    links = []
-    for article in comparison.reported_by(ref):
-        own = ref if article == ref.article else min(r for r in agreeing if r.article == article)
-        links.append(SourceLink(sources[article], sentence_href(own, article_path)))
-    return tuple(links)
+    sentence."""
+    return tuple(
+        SourceLink(sources[r.article], sentence_href(r, article_path))
+        for r in comparison.reporting(ref)
+    )
 
 
 def coverage_view(

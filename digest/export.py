@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 from digest import __version__
+from digest.compare import Comparison, TopicComparison
 from digest.config import Config
 from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
 from digest.site import article_path, topic_path
@@ -24,9 +25,39 @@ def digest_json(
     assignments: Mapping[str, ArticleTopics],
     coverage: Sequence[TopicCoverage],
     summaries: Summaries,
+    comparison: Comparison,
+    compared: Mapping[str, TopicComparison],
 ) -> bytes:
+    def ref(r: SentenceRef) -> dict[str, object]:
+        return {"article": r.article, "sentence": r.index}
+
     def refs(items: Sequence[SentenceRef]) -> list[dict[str, object]]:
-        return [{"article": r.article, "sentence": r.index} for r in items]
+        return [ref(r) for r in items]
+
+    def summary(items: Sequence[SentenceRef]) -> list[dict[str, object]]:
+        return [{**ref(r), "reported_by": list(comparison.reported_by(r))} for r in items]
+
+    def topic_extra(slug: str) -> dict[str, object]:
+        c = compared[slug]
+        return {
+            "independent_sources": c.independent_sources,
+            "key_quotes": [
+                {
+                    "text": k.group.quotations[0].text,
+                    "speaker": k.group.speaker,
+                    "sources": [
+                        ref(next(q.ref for q in k.group.quotations if q.ref.article == a))
+                        for a in k.articles
+                    ],
+                }
+                for k in c.key_quotes
+            ],
+            "only_in": [{"source": o.source, "sentences": refs(o.sentences)} for o in c.only_in],
+            "timeline": [
+                {"date": d.date.isoformat() if d.date else None, "articles": list(d.articles)}
+                for d in c.timeline
+            ],
+        }
 
     data = {
         "schema": SCHEMA_VERSION,
@@ -40,7 +71,8 @@ def digest_json(
                 "keywords": list(t.keywords),
                 "path": topic_path(t.slug),
                 "articles": list(t.articles),
-                "summary": refs(summaries.topics[t.slug]),
+                "summary": summary(summaries.topics[t.slug]),
+                **topic_extra(t.slug),
             }
             for t in coverage
         ],
@@ -55,6 +87,7 @@ def digest_json(
                 "file": a.source_path,
                 "path": article_path(a.id),
                 "topics": list(assignments[a.id].topics),
+                "copies": list(comparison.syndication.copies.get(a.id, ())),
                 "summary": refs(summaries.articles[a.id]),
                 "sentences": [
                     {

@@ -42,9 +42,12 @@ _COMMON_SPEAKER = (
     r"(?i:the|a|an|his|her|their|its)\s+(?:[\w-]+\s+){0,3}"
     r"(?i:minister|ministry|spokesman|spokeswoman|spokesperson|official|officials|president|"
     r"statement|secretary|mayor|leader|chief|governor|police|agency|embassy|government|"
-    r"diplomat|counterpart|colleague)"
+    r"diplomat|counterpart|colleague|authority|authorities|union|council|company|court|"
+    r"army|military|office|department|committee|spokesman)"
 )
 _ANY_SPEAKER = rf"(?:{_PRONOUN}|{_COMMON_SPEAKER}|{_NAME})"
+# "said harbour master Tomas Berg": a lowercase description before the name.
+_DESCRIBED = rf"(?P<name>(?:[a-z][\w-]*\s+){{1,3}}{_NAME})"
 _SPEAKER = rf"(?P<name>{_ANY_SPEAKER})(?:\s*\([^)]{{1,40}}\))?"
 _ADVERB = r"(?:(?i:also|then|later)\s+)?"
 
@@ -52,6 +55,7 @@ _ADVERB = r"(?:(?i:also|then|later)\s+)?"
 _AFTER = (
     re.compile(rf"^[\s,]*{_SPEAKER}\s+{_ADVERB}{_VERBS}\b"),
     re.compile(rf"^[\s,]*{_VERBS}\s+{_SPEAKER}"),
+    re.compile(rf"^[\s,]*{_VERBS}\s+{_DESCRIBED}"),
 )
 # Before the quote: `Wang said: ` / `Wang told Blinken that ` / `according to Price, `.
 _BEFORE = (
@@ -157,8 +161,8 @@ def extract(article: Article) -> tuple[Quotation, ...]:
                 continue
             if speaker is not None and speaker.lower() in _PRONOUNS:
                 speaker = last_speaker
-            elif speaker is not None:
-                last_speaker = speaker
+            elif speaker is not None and speaker[:1].isupper():
+                last_speaker = speaker  # "she" refers to a person, not "the ministry"
             index = max(k for k, st in enumerate(starts) if st <= start)
             quotes.append(
                 Quotation(SentenceRef(article.id, sentences[index].index), quoted, speaker)
@@ -231,30 +235,43 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     them; repeat. Stars, not connected components, so one long quote that contains two
     statements cannot chain them into one group."""
     candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
-    links = {
-        i: {j for j, other in enumerate(candidates) if j != i and same_quotation(q, other)}
-        for i, q in enumerate(candidates)
-    }
+    # Candidates share a word pair; pairs too common to tell statements apart are skipped,
+    # so the cost follows the number of quotations, not its square.
+    postings: dict[tuple[str, ...], list[int]] = {}
+    for i, c in enumerate(candidates):
+        for pair in _shingles(_light_stems(c.words), 2):
+            postings.setdefault(pair, []).append(i)
+    limit = max(16, len(candidates) // 20)
+    links: dict[int, set[int]] = {i: set() for i in range(len(candidates))}
+    for i, c in enumerate(candidates):
+        near: set[int] = set()
+        for pair in _shingles(_light_stems(c.words), 2):
+            posting = postings[pair]
+            if len(posting) <= limit:
+                near.update(j for j in posting if j > i)
+        for j in sorted(near):
+            if same_quotation(c, candidates[j]):
+                links[i].add(j)
+                links[j].add(i)
+    size = [len(c.words) for c in candidates]
+
+    def comparable(i: int) -> int:
+        # Neighbours of about the same length: a statement quoted by several outlets,
+        # not a long quote that happens to contain it.
+        return sum(1 for j in links[i] & left if 2 * min(size[i], size[j]) >= max(size[i], size[j]))
+
     left = set(range(len(candidates)))
     groups: list[QuoteGroup] = []
     while left:
-        # The best-connected quotation heads; among equals the shorter, which is the
-        # common wording rather than one outlet's longer version.
-        head = max(left, key=lambda i: (len(links[i] & left), -len(candidates[i].words), -i))
+        head = max(left, key=lambda i: (comparable(i), len(links[i] & left), -size[i], -i))
         members = [head, *sorted(links[head] & left)]
         left -= set(members)
-        chosen = [candidates[i] for i in members]
-        shown = max(range(len(chosen)), key=lambda k: _wording_score(chosen, k))
-        chosen.insert(0, chosen.pop(shown))
+        # Show the median-length wording: neither a two-word fragment nor the one outlet
+        # that quoted a whole paragraph.
+        chosen = sorted((candidates[i] for i in members), key=lambda c: (len(c.words), c.ref))
+        chosen.insert(0, chosen.pop(len(chosen) // 2))
         groups.append(QuoteGroup(tuple(chosen), _usual_speaker(chosen)))
     return tuple(groups)
-
-
-def _wording_score(quotations: Sequence[Quotation], k: int) -> tuple[int, int, int]:
-    """Which member to show: the wording most outlets use, then the fullest one."""
-    words = _light_stems(quotations[k].words)
-    same = {q.ref.article for q in quotations if _light_stems(q.words) == words}
-    return (len(same), len(words), -k)
 
 
 def _usual_speaker(quotations: Sequence[Quotation]) -> str | None:

@@ -108,7 +108,7 @@ def test_front_matter_forces_a_topic_the_text_does_not_mention(make_site: SiteMa
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
     weather = next(t for t in data["topics"] if t["slug"] == "weather")
     assert weather["articles"] == ["a"]
-    assert weather["summary"] == [{"article": "a", "sentence": 0}]
+    assert weather["summary"] == [{"article": "a", "sentence": 0, "reported_by": ["a"]}]
 
 
 def test_unknown_forced_topic_is_an_error(make_site: SiteMaker) -> None:
