@@ -12,13 +12,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.archive import archive_pages
 from digest.clean import compile_rules
 from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.export import digest_json
+from digest.feeds import build_time, feeds
 from digest.models import Article
 from digest.read import discover, read_article
 from digest.render import render
+from digest.search import search_index, search_page
+from digest.seo import seo_files
 from digest.site import plan, site_view
 from digest.summarise import summarise
 from digest.terms import Terms
@@ -78,11 +82,20 @@ def build(
         summaries = summarise(articles, coverage, config.summary, terms)
     with stage("plan"):
         pages = plan(config, articles, assignments, coverage, summaries)
+        pages += archive_pages(config, pages)
+        if config.search:
+            pages += (search_page(),)
     with stage("render"):
         files = collect_static(theme.static_dirs)
         files |= render(pages, theme, site_view(config))
         files[".nojekyll"] = b""
         files[MARKER] = digest_json(config, articles, assignments, coverage, summaries)
+        files |= feeds(config, articles, coverage, summaries, build_time())
+        files |= seo_files(pages, config.base_url)
+        if config.search:
+            files |= search_index(articles, coverage, summaries)
+        if log and not config.base_url:
+            log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
     with stage("write"):
         written = write_site(files, site.output_dir)
     return BuildResult(

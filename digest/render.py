@@ -17,6 +17,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from digest.errors import DigestError
+from digest.feeds import FEED_LABELS, FEED_TYPES, SITE_FEEDS, topic_feeds
 from digest.site import Page, SiteView
 from digest.theme import Theme
 
@@ -31,6 +32,12 @@ def environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = _url
+    env.globals.update(
+        feed_files=SITE_FEEDS,
+        feed_types=FEED_TYPES,
+        feed_labels=FEED_LABELS,
+        topic_feeds=topic_feeds,
+    )
     return env
 
 

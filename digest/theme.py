@@ -22,7 +22,16 @@ BUNDLED = next(
     (p for p in (_PACKAGE / "themes", _PACKAGE.parent / "themes") if p.is_dir()),
     _PACKAGE / "themes",
 )
-REQUIRED_TEMPLATES = ("index.html", "topic.html", "article.html", "404.html")
+REQUIRED_TEMPLATES = (
+    "index.html",
+    "topic.html",
+    "article.html",
+    "404.html",
+    "archive.html",
+    "edition.html",
+    "source.html",
+    "sources.html",
+)
 
 
 class ThemeManifest(BaseModel):
