@@ -179,6 +179,7 @@ def scripts_only_where_search_needs_them(name: str, soup: BeautifulSoup) -> None
     """The search page loads the index and the theme's search code; no page has inline
     script or any other script."""
     sources = [s.get("src") for s in soup.find_all("script")]
+    assert not any(s.get_text().strip() for s in soup.find_all("script")), name
     if name == "search.html":
         assert sources == ["search-index.js", "static/search.js"], sources
     else:

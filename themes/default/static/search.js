@@ -1,6 +1,6 @@
 /* Search for a digest site: looks up the index that search-index.js defines.
    Runs only on search.html; the page is a plain form without it. Results are built
-   with textContent, never innerHTML, so nothing from the index is parsed as markup. */
+   with textContent, never as HTML, so nothing from the index is parsed as markup. */
 (function () {
   "use strict";
   var entries = window.DIGEST_SEARCH || [];
