@@ -24,7 +24,14 @@ from digest.theme import Theme
 
 def environment(theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+                jinja2.PrefixLoader(
+                    {n: jinja2.FileSystemLoader(str(d)) for n, d in theme.named_template_dirs}
+                ),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from bs4 import BeautifulSoup
 
 from digest.build import build
 from tests.conftest import SiteMaker
@@ -160,3 +161,28 @@ def test_sitemap_and_robots(out: Path) -> None:
     listed = {loc.removeprefix(BASE) for loc in locs}
     on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*.html")} - {"404.html"}
     assert listed == on_disk
+
+
+def test_every_page_has_canonical_and_social_meta(out: Path) -> None:
+    for path in out.rglob("*.html"):
+        name = path.relative_to(out).as_posix()
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        og = {m["property"]: m["content"] for m in page.find_all("meta", property=True)}
+        twitter = {m["name"]: m["content"] for m in page.find_all("meta", attrs={"name": True})}
+        assert og["og:site_name"] == "Harbour & pier watch", name
+        assert twitter["twitter:card"] == "summary" and twitter["twitter:title"], name
+        canonical = page.find("link", rel="canonical")
+        if name == "404.html":
+            assert canonical is None
+        else:
+            assert canonical["href"] == og["og:url"] == BASE + name
+    article = BeautifulSoup(
+        (out / "articles/reopen.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    meta = {m["property"]: m["content"] for m in article.find_all("meta", property=True)}
+    assert meta["og:type"] == "article" and meta["article:published_time"] == "2024-03-06"
+    # an article's description is its first summary sentence
+    assert meta["og:description"].startswith("The harbour reopened on Wednesday morning")
+    topic = BeautifulSoup((out / "topics/weather.html").read_text(encoding="utf-8"), "html.parser")
+    assert topic.find("meta", property="og:type")["content"] == "website"
+    assert topic.find("meta", attrs={"name": "description"})["content"].startswith("Ferries")
