@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Protocol
 
 from digest.config import Config
 from digest.site import ArticleView, Link, Page, date_text
@@ -83,7 +84,7 @@ def source_paths(views: Sequence[ArticleView]) -> dict[str, str]:
 def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
     """The archive, every edition and every source page, in a stable order."""
     planned = (p.context.get("article") for p in pages)
-    views = sorted((v for v in planned if isinstance(v, ArticleView)), key=_newest_first)
+    views = sorted((v for v in planned if isinstance(v, ArticleView)), key=newest_first)
     size = config.paginate
     out = _paginate(ARCHIVE, "archive.html", "Archive", views, size)
 
@@ -109,8 +110,16 @@ def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
     return tuple(out)
 
 
-def _newest_first(view: ArticleView) -> tuple[bool, int, str]:
-    return (view.date is None, -(view.date or dt.date.min).toordinal(), view.id)
+class Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
+
+
+def newest_first(item: Dated) -> tuple[bool, int, str]:
+    """Sort key for articles and their views: newest day first, undated last, then id."""
+    return (item.date is None, -(item.date or dt.date.min).toordinal(), item.id)
 
 
 def _by_day(chunk: Sequence[ArticleView]) -> tuple[DayGroup, ...]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from digest import __version__
+from digest.archive import newest_first
 from digest.config import Config
 from digest.models import Article, Summaries, TopicCoverage
 from digest.site import article_path, topic_path
@@ -105,9 +106,7 @@ def feeds(
         )
         for a in articles
     }
-    newest = sorted(
-        articles, key=lambda a: (a.date is None, -(a.date or dt.date.min).toordinal(), a.id)
-    )
+    newest = sorted(articles, key=newest_first)
     channels = [
         _channel(
             config.title,

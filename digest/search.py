@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from digest.archive import newest_first
 from digest.models import Article, Summaries, TopicCoverage
 from digest.site import Page, article_path, date_text, topic_path
 
@@ -64,10 +65,7 @@ def search_index(
                 "words": fold(" ".join((topic.name, topic.description, *topic.keywords, summary))),
             }
         )
-    newest = sorted(
-        articles, key=lambda a: (a.date is None, -(a.date.toordinal() if a.date else 0), a.id)
-    )
-    for article in newest:
+    for article in sorted(articles, key=newest_first):
         summary = " ".join(text(article, r.index) for r in summaries.articles[article.id])
         body = " ".join(s.text for s in article.sentences)
         entries.append(

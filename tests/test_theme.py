@@ -73,3 +73,21 @@ def test_a_site_template_overrides_one_page_of_a_theme(tmp_path: Path) -> None:
     # the site's template still sits inside the newsletter look
     assert sources.find("link", href="static/newsletter.css") is not None
     assert read(out, "index.html").select_one("nav.in-this-issue") is not None
+
+
+def test_the_readme_example_extends_the_template_it_replaces(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(
+        '{% extends "default/base.html" %}\n'
+        "{% block styles %}{{ super() }}"
+        '<link rel="stylesheet" href="{{ url(\'static/site.css\') }}">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "site.css").write_text("body { color: teal; }\n", encoding="utf-8")
+    out = build(config).output_dir
+    topic = read(out, "topics/taiwan.html")
+    sheets = [link["href"] for link in topic.find_all("link", rel="stylesheet")]
+    assert sheets == ["../static/style.css", "../static/site.css"]
+    assert topic.h1.get_text() == "Taiwan" and (out / "static" / "site.css").is_file()
