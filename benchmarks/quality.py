@@ -84,10 +84,7 @@ def read_cluster(folder: Path, scratch: Path) -> list[Article]:
 
 def references(models: Path, cluster: str) -> list[str]:
     name = cluster[:-1].upper()  # d100a -> D100
-    return [
-        p.read_text(encoding="latin-1")
-        for p in sorted(models.glob(f"{name}.M.100.*"))
-    ]
+    return [p.read_text(encoding="latin-1") for p in sorted(models.glob(f"{name}.M.100.*"))]
 
 
 def cut(texts: Sequence[str], words: int) -> str:
@@ -97,9 +94,7 @@ def cut(texts: Sequence[str], words: int) -> str:
 SETTINGS = Settings("lexrank", 50, None, 0.6, "importance")
 
 
-def systems(
-    articles: Sequence[Article], terms: Terms
-) -> dict[str, Callable[[], list[str]]]:
+def systems(articles: Sequence[Article], terms: Terms) -> dict[str, Callable[[], list[str]]]:
     by_id = {a.id: a for a in articles}
     groups = [
         [Candidate(SentenceRef(a.id, s.index), s.text) for s in a.sentences if a.is_prose(s)]
@@ -184,8 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("| system | ROUGE-1 R | ROUGE-1 F | ROUGE-2 R | ROUGE-2 F | ROUGE-L R | ROUGE-L F | s |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, table in scores.items():
-        cells = [f"{statistics.fmean(table[m]):.4f}" for m in (
-            "rouge1_r", "rouge1_f", "rouge2_r", "rouge2_f", "rougeL_r", "rougeL_f")]
+        cells = [
+            f"{statistics.fmean(table[m]):.4f}"
+            for m in ("rouge1_r", "rouge1_f", "rouge2_r", "rouge2_f", "rougeL_r", "rougeL_f")
+        ]
         print(f"| {name} | " + " | ".join(cells) + f" | {seconds[name]:.1f} |")
     return 0
 

@@ -12,14 +12,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.archive import archive_pages
 from digest.clean import compile_rules
 from digest.compare import compare_articles, compare_topic
 from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.export import digest_json
+from digest.feeds import build_time, feeds
 from digest.models import Article
 from digest.read import discover, read_article
 from digest.render import render
+from digest.search import search_index, search_page
+from digest.seo import seo_files
 from digest.site import plan, site_view
 from digest.summarise import summarise
 from digest.terms import Terms
@@ -84,6 +88,9 @@ def build(
         summaries = summarise(articles, coverage, config.summary, overrides, terms, comparison)
     with stage("plan"):
         pages = plan(config, articles, assignments, coverage, summaries, comparison, compared)
+        pages += archive_pages(config, pages)
+        if config.search:
+            pages += (search_page(),)
     with stage("render"):
         files = collect_static(theme.static_dirs)
         files |= render(pages, theme, site_view(config))
@@ -91,6 +98,12 @@ def build(
         files[MARKER] = digest_json(
             config, articles, assignments, coverage, summaries, comparison, compared
         )
+        files |= feeds(config, articles, coverage, summaries, build_time())
+        files |= seo_files(pages, config.base_url)
+        if config.search:
+            files |= search_index(articles, coverage, summaries)
+        if log and not config.base_url:
+            log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
     with stage("write"):
         written = write_site(files, site.output_dir)
     return BuildResult(

@@ -144,6 +144,11 @@ class Config(_Strict):
     """Where the site is written, relative to config.yaml."""
     latest_articles: int = Field(default=10, ge=0)
     """How many recent articles the home page lists under the topics."""
+    paginate: int = Field(default=20, ge=1)
+    """Articles per page on the archive, edition and source pages; longer lists get
+    numbered pages."""
+    search: bool = True
+    """Write the search page and its index; false leaves search out of the site."""
     boilerplate: tuple[Pattern, ...] = ()
     """Extra regular expressions; a line that matches one entirely is dropped."""
     summary: SummaryConfig = SummaryConfig()

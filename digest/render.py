@@ -17,13 +17,21 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from digest.errors import DigestError
+from digest.feeds import FEED_LABELS, FEED_TYPES, SITE_FEEDS, topic_feeds
 from digest.site import Page, SiteView
 from digest.theme import Theme
 
 
 def environment(theme: Theme) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),
+                jinja2.PrefixLoader(
+                    {n: jinja2.FileSystemLoader(str(d)) for n, d in theme.named_template_dirs}
+                ),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -31,6 +39,12 @@ def environment(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = _url
+    env.globals.update(
+        feed_files=SITE_FEEDS,
+        feed_types=FEED_TYPES,
+        feed_labels=FEED_LABELS,
+        topic_feeds=topic_feeds,
+    )
     return env
 
 

@@ -121,6 +121,8 @@ class SiteView:
     generator: str
     topics: tuple[Link, ...]
     """Every topic, for site-wide navigation."""
+    search: bool = False
+    """Whether the site has a search page."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,7 @@ def site_view(config: Config) -> SiteView:
         base_url=config.base_url,
         generator=f"digest {__version__}",
         topics=tuple(Link(t.name, topic_path(t.slug)) for t in config.topics),
+        search=config.search,
     )
 
 

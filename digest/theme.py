@@ -3,6 +3,8 @@
 Lookup order, first match wins: the site's own `templates/` (and `static/`), then the
 chosen theme, then the theme it `extends` in its `theme.yaml`, and so on. A site theme
 folder (`themes/NAME` beside config.yaml) shadows a bundled theme of the same name.
+Every theme of the chain is also reachable by name, `"default/base.html"`, so a theme can
+override a template and still extend its parent's version of that same template.
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ BUNDLED = next(
     (p for p in (_PACKAGE / "themes", _PACKAGE.parent / "themes") if p.is_dir()),
     _PACKAGE / "themes",
 )
-REQUIRED_TEMPLATES = ("index.html", "topic.html", "article.html", "404.html")
+REQUIRED_TEMPLATES = (
+    "index.html",
+    "topic.html",
+    "article.html",
+    "404.html",
+    "archive.html",
+    "edition.html",
+    "source.html",
+    "sources.html",
+)
 
 
 class ThemeManifest(BaseModel):
@@ -42,16 +53,20 @@ class Theme:
     """Searched in order for each template."""
     static_dirs: tuple[Path, ...]
     """Copied in order to the output's static/; later folders override earlier ones."""
+    named_template_dirs: tuple[tuple[str, Path], ...] = ()
+    """Each theme of the chain with its templates folder, for `"<theme>/<template>"`."""
 
 
 def load_theme(name: str, site_root: Path) -> Theme:
     chain: list[Path] = []
+    names: list[str] = []
     current: str | None = name
     while current is not None:
         folder = _find(current, site_root)
         if folder in chain:
             raise DigestError(f"theme '{current}' extends itself through its parents", folder)
         chain.append(folder)
+        names.append(current)
         manifest_path = folder / "theme.yaml"
         manifest = ThemeManifest()
         if manifest_path.is_file():
@@ -66,7 +81,13 @@ def load_theme(name: str, site_root: Path) -> Theme:
                 f"theme '{name}' has no template '{template}'; add templates/{template}", chain[0]
             )
     statics = (*(t / "static" for t in reversed(chain)), site_root / "static")
-    return Theme(name, existing, tuple(d for d in statics if d.is_dir()))
+    named = tuple((n, t / "templates") for n, t in zip(names, chain, strict=True))
+    return Theme(
+        name,
+        existing,
+        tuple(d for d in statics if d.is_dir()),
+        tuple((n, d) for n, d in named if d.is_dir()),
+    )
 
 
 def _find(name: str, site_root: Path) -> Path:

@@ -27,7 +27,7 @@ def test_build_prints_one_line(make_site: SiteMaker, capsys: pytest.CaptureFixtu
     )
     assert main(["build", "--config", str(config)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 1 and out[0].startswith("Built 4 pages from 1 articles (1 topics) in ")
+    assert len(out) == 1 and out[0].startswith("Built 8 pages from 1 articles (1 topics) in ")
     assert (config.parent / "public" / "index.html").is_file()
 
 
@@ -49,6 +49,8 @@ def test_bad_config_is_one_line_and_exit_1(
             "content_dir",
             "output_dir",
             "latest_articles",
+            "paginate",
+            "search",
             "boilerplate",
             "summary",
             "topics",

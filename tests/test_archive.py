@@ -1,0 +1,121 @@
+"""Archive, editions and source pages, with pagination and undated articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from digest.build import build
+from tests.conftest import SiteMaker
+
+CONFIG = """
+title: Valley news
+paginate: 2
+topics:
+  - name: Bridge
+    keywords: [bridge]
+"""
+
+
+def article(title: str, source: str, date: str | None, text: str) -> str:
+    dated = f"date: {date}\n" if date else ""
+    return f"---\ntitle: {title}\nsource: {source}\n{dated}---\n{text}\n"
+
+
+FILES = {
+    "a.md": article("Bridge opens", "Valley Post", "2024-05-02", "The new bridge opened."),
+    "b.md": article("Bridge tolls set", "Valley Post", "2024-05-02", "Tolls start in June."),
+    "c.md": article("Market day", "Hill Times", "2024-05-02", "The market moved indoors."),
+    "d.md": article("Bridge inspected", "Valley Post", "2024-04-28", "Inspectors walked it."),
+    "e.md": article("Old ferry sold", "Hill Times", None, "The ferry found a buyer."),
+}
+
+
+def soup(out: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((out / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def titles(page: BeautifulSoup) -> list[str]:
+    return [li.a.get_text() for li in page.select("main li.archive-entry")]
+
+
+@pytest.fixture
+def out(make_site: SiteMaker) -> Path:
+    return build(make_site(CONFIG, FILES)).output_dir
+
+
+def test_archive_is_paginated_newest_first_with_undated_last(out: Path) -> None:
+    first, second, third = (
+        soup(out, p) for p in ("archive.html", "archive/page-2.html", "archive/page-3.html")
+    )
+    assert not (out / "archive" / "page-4.html").exists()
+    assert titles(first) == ["Bridge opens", "Bridge tolls set"]
+    assert titles(second) == ["Market day", "Bridge inspected"]
+    assert titles(third) == ["Old ferry sold"]
+    assert [h.get_text() for h in second.select("main h2")] == ["2 May 2024", "28 April 2024"]
+    undated = third.select_one("main h2")
+    assert undated.get_text() == "Undated" and undated.a is None
+    assert second.find("a", rel="prev")["href"] == "../archive.html"
+    assert second.find("a", rel="next")["href"] == "page-3.html"
+    assert first.find(attrs={"aria-current": "page"}, string="1") is not None
+    assert second.title.get_text().startswith("Archive (page 2 of 3)")
+
+
+def test_an_edition_per_day_that_has_dated_articles(out: Path) -> None:
+    editions = sorted(p.name for p in (out / "editions").glob("*.html"))
+    assert editions == ["2024-04-28.html", "2024-05-02.html"]
+    may = soup(out, "editions/2024-05-02.html")
+    assert may.h1.get_text() == "Edition of 2 May 2024"
+    assert titles(may) == ["Bridge opens", "Bridge tolls set"]
+    assert titles(soup(out, "editions/2024-05-02/page-2.html")) == ["Market day"]
+    # each entry carries its summary, linked to the sentence
+    assert may.select_one("li.archive-entry ol.summary a")["href"] == "../articles/a.html#s0"
+    assert may.find("a", rel="prev")["href"] == "2024-04-28.html"
+    april = soup(out, "editions/2024-04-28.html")
+    assert april.find("a", rel="next")["href"] == "2024-05-02.html"
+    # the undated article is in no edition
+    assert all("Old ferry sold" not in p.read_text() for p in (out / "editions").rglob("*.html"))
+
+
+def test_a_page_per_source(out: Path) -> None:
+    index = soup(out, "sources.html")
+    rows = {a.get_text(): a["href"] for a in index.select("main ul.source-list a")}
+    assert rows == {
+        "Hill Times": "sources/hill-times.html",
+        "Valley Post": "sources/valley-post.html",
+    }
+    post = soup(out, "sources/valley-post.html")
+    assert post.h1.get_text() == "Valley Post"
+    assert titles(post) == ["Bridge opens", "Bridge tolls set"]
+    assert titles(soup(out, "sources/valley-post/page-2.html")) == ["Bridge inspected"]
+    assert titles(soup(out, "sources/hill-times.html")) == ["Market day", "Old ferry sold"]
+
+
+def test_sources_whose_names_slugify_alike_get_their_own_pages(make_site: SiteMaker) -> None:
+    files = {
+        "a.md": article("One", "Bay News", "2024-01-01", "First text."),
+        "b.md": article("Two", "Bay-News", "2024-01-02", "Second text."),
+    }
+    out = build(make_site(CONFIG, files)).output_dir
+    assert soup(out, "sources/bay-news.html").h1.get_text() == "Bay News"
+    assert soup(out, "sources/bay-news-2.html").h1.get_text() == "Bay-News"
+
+
+def test_archive_pages_are_linked_from_every_page(out: Path) -> None:
+    for path in ("index.html", "articles/a.html", "editions/2024-05-02/page-2.html"):
+        nav = soup(out, path).find("nav", attrs={"aria-label": "Site"})
+        links = {a.get_text(): a["href"] for a in nav.find_all("a")}
+        depth = path.count("/")
+        assert links["Archive"] == "../" * depth + "archive.html", path
+        assert links["Sources"] == "../" * depth + "sources.html", path
+
+
+def test_paginate_must_be_positive(make_site: SiteMaker) -> None:
+    from digest.errors import DigestError
+
+    with pytest.raises(
+        DigestError, match=r"config\.yaml:2: .*paginate.*greater than or equal to 1"
+    ):
+        build(make_site(CONFIG.replace("paginate: 2", "paginate: 0"), FILES))

@@ -1,0 +1,93 @@
+"""Theme inheritance: the bundled newsletter theme extends the default one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from digest.build import build
+from digest.theme import BUNDLED, load_theme
+from tests.conftest import copy_example
+
+
+def read(out: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((out / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def newsletter_example(tmp_path: Path) -> Path:
+    config = copy_example(tmp_path)
+    text = config.read_text(encoding="utf-8").replace("theme: default", "theme: newsletter")
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_the_newsletter_theme_overrides_the_home_page_and_inherits_the_rest(
+    tmp_path: Path,
+) -> None:
+    out = build(newsletter_example(tmp_path)).output_dir
+    home = read(out, "index.html")
+    # the override: the home page is an issue with its contents
+    contents = home.select_one("nav.in-this-issue")
+    assert contents is not None and contents.h2.get_text() == "In this issue"
+    anchors = [a["href"] for a in contents.find_all("a")]
+    assert anchors == ["#topic-olympics-boycott", "#topic-ukraine", "#topic-taiwan"]
+    assert all(home.find(id=a[1:]) for a in anchors)
+    # inherited: article, archive and search pages are the default theme's templates
+    article = next((out / "articles").glob("002-*.html")).relative_to(out).as_posix()
+    assert read(out, article).select_one("section.full-text") is not None
+    assert read(out, "archive.html").h1.get_text() == "Archive"
+    assert read(out, "search.html").find("form", role="search") is not None
+    # base.html extends the default base.html: default styles first, then the theme's
+    for page in ("index.html", article, "search.html"):
+        sheets = [
+            link["href"].rsplit("/", 1)[-1]
+            for link in read(out, page).find_all("link", rel="stylesheet")
+        ]
+        assert sheets == ["style.css", "newsletter.css"], page
+    assert (out / "static" / "style.css").is_file() and (
+        out / "static" / "newsletter.css"
+    ).is_file()
+
+
+def test_the_newsletter_chain_names_each_theme(tmp_path: Path) -> None:
+    theme = load_theme("newsletter", tmp_path)
+    assert theme.template_dirs == (
+        BUNDLED / "newsletter" / "templates",
+        BUNDLED / "default" / "templates",
+    )
+    assert [name for name, _ in theme.named_template_dirs] == ["newsletter", "default"]
+
+
+def test_a_site_template_overrides_one_page_of_a_theme(tmp_path: Path) -> None:
+    config = newsletter_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "sources.html").write_text(
+        '{% extends "base.html" %}{% block main %}<h1>Our outlets</h1>'
+        "{% for s in sources %}<p>{{ s.name }}</p>{% endfor %}{% endblock %}",
+        encoding="utf-8",
+    )
+    out = build(config).output_dir
+    sources = read(out, "sources.html")
+    assert sources.h1.get_text() == "Our outlets" and len(sources.select("main p")) == 5
+    # the site's template still sits inside the newsletter look
+    assert sources.find("link", href="static/newsletter.css") is not None
+    assert read(out, "index.html").select_one("nav.in-this-issue") is not None
+
+
+def test_the_readme_example_extends_the_template_it_replaces(tmp_path: Path) -> None:
+    config = copy_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(
+        '{% extends "default/base.html" %}\n'
+        "{% block styles %}{{ super() }}"
+        '<link rel="stylesheet" href="{{ url(\'static/site.css\') }}">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "site.css").write_text("body { color: teal; }\n", encoding="utf-8")
+    out = build(config).output_dir
+    topic = read(out, "topics/taiwan.html")
+    sheets = [link["href"] for link in topic.find_all("link", rel="stylesheet")]
+    assert sheets == ["../static/style.css", "../static/site.css"]
+    assert topic.h1.get_text() == "Taiwan" and (out / "static" / "site.css").is_file()
