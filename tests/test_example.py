@@ -184,3 +184,77 @@ def scripts_only_where_search_needs_them(name: str, soup: BeautifulSoup) -> None
         assert sources == ["search-index.js", "static/search.js"], sources
     else:
         assert not sources, name
+
+
+def key_quote(data: dict, slug: str, words: str) -> dict:  # type: ignore[type-arg]
+    topic = next(t for t in data["topics"] if t["slug"] == slug)
+    return next(k for k in topic["key_quotes"] if words in k["text"])
+
+
+def test_the_cold_war_quote_is_one_key_quote_carried_by_the_four_outlets_that_print_it(
+    data: dict,  # type: ignore[type-arg]
+) -> None:
+    files = {a["id"]: a["file"][:3] for a in data["articles"]}
+    quote = key_quote(data, "ukraine", "Cold War mentality")
+    assert quote["speaker"] == "Wang"
+    # 004 does not print it; the other four do, each in its own wording.
+    assert {files[s["article"]] for s in quote["sources"]} == {"000", "001", "002", "003"}
+    topic = next(t for t in data["topics"] if t["slug"] == "ukraine")
+    assert topic["key_quotes"][0] == quote  # the most widely carried quote comes first
+    cold_war = [q for q in topic["key_quotes"] if "Cold War" in q["text"]]
+    assert len(cold_war) == 1
+
+
+def test_the_taiwan_quote_is_carried_by_the_three_outlets_that_print_it(
+    data: dict,  # type: ignore[type-arg]
+) -> None:
+    files = {a["id"]: a["file"][:3] for a in data["articles"]}
+    quote = key_quote(data, "taiwan", "playing with fire")
+    assert {files[s["article"]] for s in quote["sources"]} == {"001", "002", "003"}
+
+
+def test_summary_sentences_say_who_reports_them(data: dict) -> None:  # type: ignore[type-arg]
+    articles = {a["id"]: a for a in data["articles"]}
+    for topic in data["topics"]:
+        for item in topic["summary"]:
+            assert item["reported_by"][0] == item["article"]
+            assert len(set(item["reported_by"])) == len(item["reported_by"])
+            assert set(item["reported_by"]) <= set(topic["articles"]) | set(articles)
+    ukraine = next(t for t in data["topics"] if t["slug"] == "ukraine")
+    widest = max(len(i["reported_by"]) for i in ukraine["summary"])
+    assert widest >= 4
+
+
+def test_only_in_lists_what_no_other_source_reports(data: dict) -> None:  # type: ignore[type-arg]
+    articles = {a["id"]: a for a in data["articles"]}
+    boycott = next(t for t in data["topics"] if t["slug"] == "olympics-boycott")
+    assert boycott["only_in"]
+    for entry in boycott["only_in"]:
+        for ref in entry["sentences"]:
+            text = articles[ref["article"]]["sentences"][ref["sentence"]]["text"]
+            assert articles[ref["article"]]["source"] == entry["source"]
+            assert "Cold War mentality" not in text
+            assert "most urgent priority" not in text
+
+
+def test_timeline_lists_dated_articles_by_day_and_undated_last(
+    data: dict,  # type: ignore[type-arg]
+) -> None:
+    files = {a["id"]: a["file"][:3] for a in data["articles"]}
+    taiwan = next(t for t in data["topics"] if t["slug"] == "taiwan")
+    timeline = [(d["date"], sorted(files[a] for a in d["articles"])) for d in taiwan["timeline"]]
+    assert timeline == [("2022-01-27", ["002", "003"]), (None, ["001"])]
+
+
+def test_topic_page_shows_agreement_quotes_only_in_and_timeline(out: Path) -> None:
+    soup = pages(out)["topics/ukraine.html"]
+    headings = [h.get_text() for h in soup.find_all("h2")]
+    assert {"Key quotes", "What each source adds", "Timeline"} <= set(headings)
+    reported = soup.select(".summary .reported")
+    assert reported and reported[0].get_text().startswith("Reported by")
+    for link in soup.select(".reported a, .key-quotes a"):
+        target, _, anchor = link["href"].partition("#")
+        page = (out / "topics" / target).resolve()
+        assert page.is_file()
+        assert BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(id=anchor)
+    assert soup.find("span", class_="undated").get_text() == "Undated"

@@ -1,0 +1,95 @@
+"""Syndicated copies, independent sources and per-topic summary settings on small sites."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from digest.build import build
+from tests.conftest import SiteMaker
+
+CONFIG = """
+title: Harbour watch
+topics:
+  - name: Harbour
+    keywords: [harbour, pier]
+    summary:
+      sentences: 2
+      order: source
+"""
+
+WIRE = """\
+The northern harbour closed on Monday after a storm tore a hole in the main pier.
+Engineers said the damage ran along forty metres of the structure and would take months to fix.
+Fishing crews moved their boats to the southern marina while divers inspected the pier.
+The port authority said repairs could cost about four million euros.
+"""
+
+
+def site(make_site: SiteMaker) -> Path:
+    return make_site(
+        CONFIG,
+        {
+            "wire.md": f"---\nsource: Coast Wire\ndate: 2024-03-04\n---\n{WIRE}",
+            "repost.md": (
+                f"---\nsource: Bay Daily\ndate: 2024-03-05\n---\n{WIRE}"
+                "Bay Daily will follow the repairs.\n"
+            ),
+            "own.md": (
+                "---\nsource: Harbour Post\ndate: 2024-03-05\n---\n"
+                "The harbour master said the pier would reopen in stages from June.\n"
+                "Ferry services to the islands were cancelled for the rest of the week.\n"
+            ),
+        },
+    )
+
+
+def test_a_republished_wire_story_is_one_independent_source(make_site: SiteMaker) -> None:
+    out = build(site(make_site)).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    copies = {a["id"]: a["copies"] for a in data["articles"]}
+    assert copies == {"own": [], "repost": ["wire"], "wire": ["repost"]}
+    topic = data["topics"][0]
+    assert topic["independent_sources"] == 2
+    page = BeautifulSoup((out / "articles/repost.html").read_text(encoding="utf-8"), "html.parser")
+    also = page.find(class_="also")
+    assert "Also published by" in also.get_text() and "Coast Wire" in also.get_text()
+    assert also.find("a")["href"] == "wire.html"
+    topic_page = (out / "topics/harbour.html").read_text(encoding="utf-8")
+    assert "3 articles from 3 sources (2 independent" in topic_page
+
+
+def test_copies_never_make_a_statement_look_corroborated(make_site: SiteMaker) -> None:
+    out = build(site(make_site)).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    for item in data["topics"][0]["summary"]:
+        # wire and repost are one source: no sentence of theirs counts both.
+        assert not {"wire", "repost"} <= set(item["reported_by"])
+
+
+def test_per_topic_summary_settings_override_the_site(make_site: SiteMaker) -> None:
+    out = build(site(make_site)).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    summary = data["topics"][0]["summary"]
+    assert len(summary) == 2
+    dates = {a["id"]: a["date"] for a in data["articles"]}
+    # order: source = oldest article first, then position in the article.
+    keys = [(dates[i["article"]], i["article"], i["sentence"]) for i in summary]
+    assert keys == sorted(keys)
+
+
+def test_a_topic_word_budget(make_site: SiteMaker) -> None:
+    config = make_site(
+        "topics:\n  - name: Harbour\n    keywords: [harbour, pier]\n    summary:\n"
+        "      sentences: 10\n      words: 30\n",
+        {"wire.md": WIRE},
+    )
+    out = build(config).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    texts = [
+        data["articles"][0]["sentences"][i["sentence"]]["text"]
+        for i in data["topics"][0]["summary"]
+    ]
+    assert texts and sum(len(t.split()) for t in texts) <= 30
