@@ -51,6 +51,10 @@ class Comparison:
             seen.setdefault(self.sources[self.syndication.original.get(article, article)], other)
         return tuple(seen.values())
 
+    def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
+        """Every sentence of another article that says the same as `ref`."""
+        return frozenset(self.agreement.of(ref)) | frozenset(self.quoted_with.get(ref, ()))
+
     def reported_by(self, ref: SentenceRef) -> tuple[str, ...]:
         """Article ids of `reporting`."""
         return tuple(r.article for r in self.reporting(ref))

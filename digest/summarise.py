@@ -10,7 +10,7 @@ tuple of sentence references, never text, so each summary sentence links to its 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +123,14 @@ class Summariser:
         groups: Sequence[Sequence[Candidate]],
         support: Callable[[SentenceRef], float] | None = None,
         position: Mapping[str, int] | None = None,
+        same: Callable[[SentenceRef], Set[SentenceRef]] | None = None,
     ) -> tuple[SentenceRef, ...]:
         """The best candidates, no two saying the same thing, within the length limits.
 
         `support` (0 to 1: the share of the other sources that report a sentence) lifts
-        sentences many outlets carry; `position` orders articles for `order: source`.
+        sentences many outlets carry; `position` orders articles for `order: source`;
+        `same` gives the sentences known to say the same (agreement, shared quotations),
+        none of which may join a summary that holds the other.
         """
         ranked = self.rank(groups)
         n = len(ranked)
@@ -146,6 +149,8 @@ class Summariser:
         for candidate in long_enough:
             terms = self._content(candidate)
             if any(self._alike(terms, other) for other in chosen_terms):
+                continue
+            if same is not None and not same(candidate.ref).isdisjoint(c.ref for c in chosen):
                 continue
             length = len(words(candidate.text))
             if settings.words is not None and chosen and total + length > settings.words:
@@ -219,7 +224,10 @@ def summarise(
         summariser = Summariser(settings, terms, comparison.terms, topic.keywords)
         chronological = sorted(topic.articles, key=lambda a: _dated(by_id[a]))
         topic_summaries[topic.slug] = summariser.pick(
-            list(groups.values()), support, {a: i for i, a in enumerate(chronological)}
+            list(groups.values()),
+            support,
+            {a: i for i, a in enumerate(chronological)},
+            comparison.same_as,
         )
     return Summaries(article_summaries, topic_summaries)
 
