@@ -31,8 +31,11 @@ MIN_SHARED = 3
 """Shared content stems needed besides the weight, so two short sentences that share one
 name do not agree."""
 
-_COMMON = 0.2
-"""Stems in more than this share of sentences are too common to propose candidates."""
+_PROBES = 8
+"""Rarest stems of a sentence through which it looks for sentences that agree with it."""
+_PROBE_DF = 64
+"""A stem in more sentences than this is too common to propose candidates: the cost per
+sentence stays bounded however large the site grows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,21 +101,37 @@ def sentence_terms(articles: Sequence[Article], terms: Terms) -> SentenceTerms:
 
 
 def compare(index: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreement:
-    """Find, for each sentence, the sentences of other articles at or above `threshold`."""
-    postings: dict[str, list[SentenceRef]] = defaultdict(list)
-    for ref, stems in index.stems.items():
+    """Find, for each sentence, the sentences of other articles at or above `threshold`.
+
+    Two sentences that agree share most of the smaller one's weight, which sits in its
+    rarest words; so each sentence looks for partners only through its few rarest stems
+    (and only stems rare enough to be telling). The work per sentence is bounded, so the
+    stage grows with the number of sentences, not with its square.
+    """
+    refs = sorted(index.stems)  # work on positions in this order: ints sort fast
+    stem_sets = [index.stems[r] for r in refs]
+    articles = [r.article for r in refs]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, stems in enumerate(stem_sets):
         for stem in stems:
-            postings[stem].append(ref)
-    limit = max(8, int(_COMMON * len(index.stems)))
-    support: dict[SentenceRef, list[SentenceRef]] = defaultdict(list)
-    for ref, stems in index.stems.items():
-        candidates: set[SentenceRef] = set()
-        for stem in stems:
+            postings[stem].append(i)
+    pairs: set[tuple[int, int]] = set()
+    for i, stems in enumerate(stem_sets):
+        # Stems no other sentence has cannot link anything: probe the rarest shared ones.
+        shared = sorted((len(postings[s]), s) for s in stems if len(postings[s]) > 1)
+        for df, stem in shared[:_PROBES]:
+            if df > _PROBE_DF:
+                break  # the rest are commoner still
             posting = postings[stem]
-            if len(posting) <= limit:
-                candidates.update(other for other in posting if other.article != ref.article)
-        for other in sorted(candidates):
-            if other > ref and index.score(ref, other) >= threshold:
-                support[ref].append(other)
-                support[other].append(ref)
-    return Agreement({ref: tuple(sorted(refs)) for ref, refs in sorted(support.items())})
+            for j in posting:
+                if articles[j] != articles[i]:
+                    pairs.add((i, j) if i < j else (j, i))
+    support: dict[int, list[int]] = defaultdict(list)
+    weights = index.weights
+    for i, j in sorted(pairs):
+        if same_statement_score(stem_sets[i], stem_sets[j], weights) >= threshold:
+            support[i].append(j)
+            support[j].append(i)
+    return Agreement(
+        {refs[i]: tuple(refs[j] for j in sorted(support[i])) for i in sorted(support)}
+    )

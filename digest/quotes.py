@@ -24,6 +24,9 @@ MIN_WORDS = 4
 """Shorter quotations ("stop interfering") are scare quotes more than statements: they are
 found, but not listed as key quotes."""
 
+_PROBE_DF = 64
+"""A word pair in more quotations than this is too common to propose candidates."""
+
 _DOUBLE = '"“”„″'
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
@@ -217,7 +220,10 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     wa, wb = _light_stems(a.words), _light_stems(b.words)
     if min(len(wa), len(wb)) < MIN_WORDS:
         return False
-    sa, sb = _shingles(wa, 2), _shingles(wb, 2)
+    return _pairs_match(_shingles(wa, 2), _shingles(wb, 2))
+
+
+def _pairs_match(sa: set[tuple[str, ...]], sb: set[tuple[str, ...]]) -> bool:
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     shared = len(small & large)
     if shared / len(small) < 0.5:
@@ -225,9 +231,12 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     return len(small) < 8 or shared / len(large) >= 0.3
 
 
+_ENDING = re.compile(r"(?:'s|s)$")
+
+
 def _light_stems(words: Sequence[str]) -> tuple[str, ...]:
     # Plural and possessive endings only: "negotiation" and "negotiations" are one word.
-    return tuple(re.sub(r"(?:'s|s)$", "", w) if len(w) > 3 else w for w in words)
+    return tuple(_ENDING.sub("", w) if len(w) > 3 else w for w in words)
 
 
 def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
@@ -235,22 +244,25 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     them; repeat. Stars, not connected components, so one long quote that contains two
     statements cannot chain them into one group."""
     candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
-    # Candidates share a word pair; pairs too common to tell statements apart are skipped,
-    # so the cost follows the number of quotations, not its square.
+    # Candidates share one of a quotation's word pairs, and only pairs rare enough
+    # to tell statements apart: the cost per quotation is bounded, so grouping grows with
+    # the number of quotations, not its square.
+    pairs_of = [_shingles(_light_stems(c.words), 2) for c in candidates]
     postings: dict[tuple[str, ...], list[int]] = {}
-    for i, c in enumerate(candidates):
-        for pair in _shingles(_light_stems(c.words), 2):
+    for i, pairs in enumerate(pairs_of):
+        for pair in pairs:
             postings.setdefault(pair, []).append(i)
-    limit = max(16, len(candidates) // 20)
     links: dict[int, set[int]] = {i: set() for i in range(len(candidates))}
-    for i, c in enumerate(candidates):
+    for i, pairs in enumerate(pairs_of):
         near: set[int] = set()
-        for pair in _shingles(_light_stems(c.words), 2):
-            posting = postings[pair]
-            if len(posting) <= limit:
-                near.update(j for j in posting if j > i)
+        # Pairs no other quotation has cannot link anything: probe the rarest shared ones.
+        shared = sorted((len(postings[p]), p) for p in pairs if len(postings[p]) > 1)
+        for df, pair in shared:
+            if df > _PROBE_DF:
+                break
+            near.update(j for j in postings[pair] if j > i)
         for j in sorted(near):
-            if same_quotation(c, candidates[j]):
+            if _pairs_match(pairs_of[i], pairs_of[j]):
                 links[i].add(j)
                 links[j].add(i)
     size = [len(c.words) for c in candidates]
@@ -258,20 +270,25 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     def comparable(i: int) -> int:
         # Neighbours of about the same length: a statement quoted by several outlets,
         # not a long quote that happens to contain it.
-        return sum(1 for j in links[i] & left if 2 * min(size[i], size[j]) >= max(size[i], size[j]))
+        return sum(1 for j in links[i] if 2 * min(size[i], size[j]) >= max(size[i], size[j]))
 
-    left = set(range(len(candidates)))
-    groups: list[QuoteGroup] = []
-    while left:
-        head = max(left, key=lambda i: (comparable(i), len(links[i] & left), -size[i], -i))
-        members = [head, *sorted(links[head] & left)]
-        left -= set(members)
+    # Heads in one fixed order, computed once (a greedy pass, linear in the links).
+    order = sorted(
+        range(len(candidates)), key=lambda i: (-comparable(i), -len(links[i]), size[i], i)
+    )
+    taken: set[int] = set()
+    groups: list[tuple[int, QuoteGroup]] = []
+    for head in order:
+        if head in taken:
+            continue
+        members = [head, *sorted(links[head] - taken)]
+        taken.update(members)
         # Show the median-length wording: neither a two-word fragment nor the one outlet
         # that quoted a whole paragraph.
         chosen = sorted((candidates[i] for i in members), key=lambda c: (len(c.words), c.ref))
         chosen.insert(0, chosen.pop(len(chosen) // 2))
-        groups.append(QuoteGroup(tuple(chosen), _usual_speaker(chosen)))
-    return tuple(groups)
+        groups.append((head, QuoteGroup(tuple(chosen), _usual_speaker(chosen))))
+    return tuple(g for _, g in groups)
 
 
 def _usual_speaker(quotations: Sequence[Quotation]) -> str | None:

@@ -52,6 +52,11 @@ AGREEMENT_WEIGHT = 1.0
 for the best sentence down to 0). A statement several outlets carry is what the story is
 about. Chosen on DUC 2003 (README, "Summary quality")."""
 
+SHORTLIST = 300
+"""Graph rankers (LexRank, TextRank) compare every pair of sentences; a topic with
+thousands of sentences first keeps this many by a linear score (lead position, sources
+that agree, closeness to the topic's centroid), so cost grows linearly with the topic."""
+
 LEAD_WEIGHT = 0.3
 """How much being an article's first sentence adds (1/(1+position) of it): news puts the
 essentials first."""
@@ -132,6 +137,8 @@ class Summariser:
         `same` gives the sentences known to say the same (agreement, shared quotations),
         none of which may join a summary that holds the other.
         """
+        if sum(len(g) for g in groups) > SHORTLIST:
+            groups = self._shortlist(groups, support)
         ranked = self.rank(groups)
         n = len(ranked)
         score = {
@@ -165,6 +172,28 @@ class Summariser:
             place = position or {}
             refs.sort(key=lambda r: (place.get(r.article, 0), r))
         return tuple(refs)
+
+    def _shortlist(
+        self,
+        groups: Sequence[Sequence[Candidate]],
+        support: Callable[[SentenceRef], float] | None,
+    ) -> list[list[Candidate]]:
+        stems = {c.ref: self._content(c) for g in groups for c in g}
+        centroid: dict[str, int] = {}
+        for terms in stems.values():
+            for stem in terms:
+                centroid[stem] = centroid.get(stem, 0) + 1
+        top = max(centroid.values(), default=1)
+
+        def score(c: Candidate) -> float:
+            terms = stems[c.ref]
+            central = sum(centroid[t] for t in terms) / (top * max(1, len(terms)))
+            lifted = AGREEMENT_WEIGHT * support(c.ref) if support else 0.0
+            return central + LEAD_WEIGHT / (1 + c.ref.index) + lifted
+
+        flat = sorted((c for g in groups for c in g), key=lambda c: (-score(c), c.ref))
+        keep = {c.ref for c in flat[:SHORTLIST]}
+        return [[c for c in g if c.ref in keep] for g in groups if any(c.ref in keep for c in g)]
 
     def _content(self, candidate: Candidate) -> frozenset[str]:
         if self._index is not None and candidate.ref in self._index.stems:
