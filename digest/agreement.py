@@ -132,6 +132,4 @@ def compare(index: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreemen
         if same_statement_score(stem_sets[i], stem_sets[j], weights) >= threshold:
             support[i].append(j)
             support[j].append(i)
-    return Agreement(
-        {refs[i]: tuple(refs[j] for j in sorted(support[i])) for i in sorted(support)}
-    )
+    return Agreement({refs[i]: tuple(refs[j] for j in sorted(support[i])) for i in sorted(support)})

@@ -34,7 +34,9 @@ _VERBS = (
     r"(?i:said|says|say|added|adds|told|tells|stressed|insisted|urged|warned|noted|stated|"
     r"declared|asked|replied|wrote|writes|explained|argued|claimed|demanded|continued|"
     r"emphasi[sz]ed|underscored|tweeted|announced|concluded|remarked|reiterated|"
-    r"pointed out|went on|called|read|reads|quoted)"
+    r"pointed out|went on|called|read|reads|quoted|blamed|promised|accused|described|"
+    r"vowed|pledged|admitted|denied|predicted|suggested|complained|welcomed|critici[sz]ed|"
+    r"dismissed|defended|acknowledged|confirmed|conceded|told)"
 )
 _NAME = (
     r"(?:(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+)?[A-Z][\w’'-]*(?:\.(?=\s[A-Z]))?"
@@ -53,21 +55,27 @@ _ANY_SPEAKER = rf"(?:{_PRONOUN}|{_COMMON_SPEAKER}|{_NAME})"
 _DESCRIBED = rf"(?P<name>(?:[a-z][\w-]*\s+){{1,3}}{_NAME})"
 _SPEAKER = rf"(?P<name>{_ANY_SPEAKER})(?:\s*\([^)]{{1,40}}\))?"
 _ADVERB = r"(?:(?i:also|then|later)\s+)?"
+# "Dunst, who heads the union, said" / "Marrow, the foreign minister, warned"; "on Monday".
+_ASIDE = r"(?:,[^,“\"‘]{1,60},)?(?:\s+(?:on|last|this|late|early)\s+[A-Z]?\w+)?"
 
 # After the quote: `, Wang said` / `, said Wang` / `he added` (the quote's comma is inside).
 _AFTER = (
-    re.compile(rf"^[\s,]*{_SPEAKER}\s+{_ADVERB}{_VERBS}\b"),
+    re.compile(rf"^[\s,]*{_SPEAKER}{_ASIDE}\s+{_ADVERB}{_VERBS}\b"),
     re.compile(rf"^[\s,]*{_VERBS}\s+{_SPEAKER}"),
     re.compile(rf"^[\s,]*{_VERBS}\s+{_DESCRIBED}"),
+    re.compile(rf"^[\s,]*{_DESCRIBED}{_ASIDE}\s+{_ADVERB}{_VERBS}\b"),
+    # A partial quote mid-sentence: "… “defend every mile” of its waters, Serrat said".
+    re.compile(rf"^[^“\"‘.!?]{{0,80}}?,\s+{_SPEAKER}{_ASIDE}\s+{_ADVERB}{_VERBS}\b"),
+    re.compile(rf"^[^“\"‘.!?]{{0,80}}?,\s+{_DESCRIBED}{_ASIDE}\s+{_ADVERB}{_VERBS}\b"),
 )
 # Before the quote: `Wang said: ` / `Wang told Blinken that ` / `according to Price, `.
 _BEFORE = (
-    re.compile(
-        rf"(?<![\w’'-]){_SPEAKER}\s+{_ADVERB}{_VERBS}"
-        r"(?:\s+(?:[A-Z][\w’'-]*|him|her|them|reporters|journalists)){0,2}"
-        r"(?:\s+(?:that|to|of|on|against|for)(?:\s+[\w’'-]+){0,6}?)?[\s,:]*$"
-    ),
     re.compile(rf"(?i:according to)\s+{_SPEAKER}[\s,:]*$"),
+    # The last "Name (aside) verb" of the clause that leads into the quote:
+    # "Heller said the rationing would last “…”".
+    re.compile(rf"(?<![\w’'-]){_SPEAKER}{_ASIDE}\s+{_ADVERB}{_VERBS}\b(?!.*\b{_VERBS}\b)"),
+    # "Caldria's chief negotiator, Paulo Serrat, said …": the name in the aside.
+    re.compile(rf",\s+{_SPEAKER},\s+{_ADVERB}{_VERBS}\b(?!.*\b{_VERBS}\b)"),
 )
 _SPLIT = re.compile(
     rf"[\s,]*(?:{_ANY_SPEAKER}\s+{_ADVERB}{_VERBS}|{_VERBS}\s+{_ANY_SPEAKER})[^.!?]{{0,40}}?[,:]?\s*"
