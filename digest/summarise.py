@@ -18,7 +18,6 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph
 from sumy.models.dom import Sentence as SumySentence
 from sumy.summarizers.edmundson import EdmundsonSummarizer
 from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.summarizers.lsa import LsaSummarizer
 from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.reduction import ReductionSummarizer
@@ -28,12 +27,13 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 from digest.agreement import SentenceTerms, same_statement_score
 from digest.compare import Comparison
 from digest.config import Algorithm, Settings, SummaryConfig, SummaryOverride
+from digest.lexrank import FastLexRank
 from digest.models import Article, SentenceRef, Summaries, TopicCoverage
 from digest.sentences import Tokenizer, words
 from digest.terms import Terms
 
 _SUMMARISERS: dict[Algorithm, Callable[..., Any]] = {
-    "lexrank": LexRankSummarizer,
+    "lexrank": FastLexRank,
     "lsa": LsaSummarizer,
     "textrank": TextRankSummarizer,
     "luhn": LuhnSummarizer,
