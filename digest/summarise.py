@@ -228,7 +228,9 @@ def summarise(
 ) -> Summaries:
     """Every article's summary (in source order) and every topic's (best first)."""
     all_keywords = [kw for topic in coverage for kw in topic.keywords]
-    per_article = Summariser(config.for_articles(), terms, comparison.terms, all_keywords)
+    # An article summary depends on the article alone (no site-wide weights), so editing
+    # one article never changes another's summary, and each can be cached by content.
+    per_article = Summariser(config.for_articles(), terms, None, all_keywords)
     article_summaries = {
         a.id: per_article.pick(
             [[Candidate(SentenceRef(a.id, s.index), s.text) for s in a.sentences if a.is_prose(s)]]
