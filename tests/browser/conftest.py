@@ -67,9 +67,9 @@ def ensure_axe() -> Path:
     npm = shutil.which("npm")
     if npm is None:
         unavailable("axe-core is not installed and npm is missing to install it")
+    install = [npm or "npm", "install", "--prefix", str(BROWSER_DEPS), "--no-audit", "--no-fund"]
     result = subprocess.run(
-        [npm or "npm", "install", "--prefix", str(BROWSER_DEPS), "--no-audit", "--no-fund"]
-        + ["axe-core@4"],
+        [*install, "axe-core@4"],
         capture_output=True,
         text=True,
         timeout=300,
