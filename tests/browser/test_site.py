@@ -12,6 +12,7 @@ Run alone with `python -m pytest -m browser`; skip with `-m "not browser"`.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import urllib.request
@@ -249,3 +250,32 @@ def test_screenshots(browser: Any, crawl: Crawl, artifacts: Path) -> None:
             page.screenshot(path=str(path), full_page=True)
             assert path.stat().st_size > 10_000
         context.close()
+
+
+def test_serve_reloads_the_open_page_after_a_change(browser: Any, make_site: Any) -> None:
+    """digest serve end to end: the page in the browser shows an edit without a click."""
+    from digest.serve import DevServer
+
+    config = make_site(
+        "title: Harbour watch\nbase_url: https://user.github.io/harbour/\n"
+        "topics:\n  - name: Harbour\n    keywords: [harbour]\n",
+        {"pier.txt": "The harbour pier reopened on Sunday.\n"},
+    )
+    server = DevServer(config, port=0, err=io.StringIO())
+    server.start()
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} {m.location}"))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.url} {r.status}"))
+    try:
+        page.goto(server.url + "articles/pier.html")
+        assert "lighthouse" not in page.content()
+        (config.parent / "content" / "pier.txt").write_text(
+            "The harbour pier reopened on Sunday with a new lighthouse lamp.\n"
+        )
+        assert server.poll()
+        page.wait_for_function("document.body.textContent.includes('lighthouse lamp')")
+        assert errors == []
+    finally:
+        page.close()
+        server.stop()
