@@ -1,6 +1,6 @@
 """`digest init` and `digest new`: start a site, start an article.
 
-The starter files live in `digest/scaffold/` (package data, so an installed digest has
+The starter files live in `digest/starter/` (package data, so an installed digest has
 them). They are a working site, not a template to fill in: `digest build` succeeds right
 after `digest init`, and `digest new` writes no placeholder that the build would refuse.
 """
@@ -20,7 +20,7 @@ from digest.config import load_config
 from digest.errors import DigestError
 from digest.slugs import slugify
 
-SCAFFOLD = Path(__file__).resolve().parent / "scaffold"
+SCAFFOLD = Path(__file__).resolve().parent / "starter"
 
 STARTER_FILES = {
     "config.yaml": "config.yaml",

@@ -71,7 +71,7 @@ def test_init_workflow_is_the_repositorys_except_how_digest_is_installed() -> No
 
 def test_scaffold_ships_in_the_wheel() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert '"scaffold/*"' in pyproject
+    assert '"digest.starter" = ["*"]' in pyproject
     assert {p.name for p in SCAFFOLD.iterdir()} >= {"config.yaml", "article.md", "pages.yml"}
 
 
