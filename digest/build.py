@@ -49,13 +49,53 @@ class BuildResult:
         )
 
 
+@dataclass(frozen=True)
+class RenderedSite:
+    """The whole site in memory: what `build` writes and what `check` and `serve` read."""
+
+    site: Site
+    files: dict[str, bytes]
+    """Output path (with '/') -> file content."""
+    pages: int
+    articles: int
+    topics: int
+    stages: tuple[tuple[str, float], ...]
+
+
 def build(
     config_path: Path,
     output_dir: Path | None = None,
     base_url: str | None = None,
     log: Callable[[str], None] | None = None,
+    drafts: bool = False,
 ) -> BuildResult:
     started = time.perf_counter()
+    rendered = render_site(config_path, output_dir, base_url, log, drafts, for_output=True)
+    begin = time.perf_counter()
+    written = write_site(rendered.files, rendered.site.output_dir)
+    write_seconds = time.perf_counter() - begin
+    if log:
+        log(f"{'write':<10} {write_seconds * 1000:8.1f} ms")
+    return BuildResult(
+        output_dir=rendered.site.output_dir,
+        pages=rendered.pages,
+        files=written,
+        articles=rendered.articles,
+        topics=rendered.topics,
+        seconds=time.perf_counter() - started,
+        stages=(*rendered.stages, ("write", write_seconds)),
+    )
+
+
+def render_site(
+    config_path: Path,
+    output_dir: Path | None = None,
+    base_url: str | None = None,
+    log: Callable[[str], None] | None = None,
+    drafts: bool = False,
+    for_output: bool = False,
+) -> RenderedSite:
+    """Every stage but writing. `for_output` also vets the output folder, up front."""
     stages: list[tuple[str, float]] = []
 
     @contextmanager
@@ -69,10 +109,11 @@ def build(
     with stage("config"):
         site = load_config(config_path, output_dir, base_url)
         config = site.config
-        check_output_dir(site)
+        if for_output:
+            check_output_dir(site)
         theme = load_theme(config.theme, site.root)
     with stage("read"):
-        articles = read_all(site)
+        articles = [a for a in read_all(site) if drafts or not a.draft]
     with stage("topics"):
         terms = Terms()
         matcher = TopicMatcher(config.topics, terms)
@@ -104,15 +145,12 @@ def build(
             files |= search_index(articles, coverage, summaries)
         if log and not config.base_url:
             log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
-    with stage("write"):
-        written = write_site(files, site.output_dir)
-    return BuildResult(
-        output_dir=site.output_dir,
+    return RenderedSite(
+        site=site,
+        files=files,
         pages=len(pages),
-        files=written,
         articles=len(articles),
         topics=len(coverage),
-        seconds=time.perf_counter() - started,
         stages=tuple(stages),
     )
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from digest import __version__
+from digest.commands import COMMANDS, add_commands
 from digest.errors import DigestError
 
 
@@ -38,6 +39,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+    build.add_argument("--drafts", action="store_true", help="include `draft: true` articles")
+    add_commands(commands)
     return root
 
 
@@ -49,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command in COMMANDS:
+            return COMMANDS[args.command](args)
     except DigestError as exc:
         if args.debug:
             traceback.print_exc()
@@ -66,6 +71,8 @@ def _build(args: argparse.Namespace) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr)
 
-    result = build(args.config, args.output, args.base_url, log if args.verbose else None)
+    result = build(
+        args.config, args.output, args.base_url, log if args.verbose else None, args.drafts
+    )
     print(result.summary())
     return 0

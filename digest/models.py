@@ -58,6 +58,8 @@ class Article:
     """Topic slugs the front matter assigns regardless of keywords."""
     sentences: tuple[Sentence, ...]
     blocks: tuple[Block, ...]
+    draft: bool = False
+    """`draft: true` in the front matter: built only with `--drafts`."""
 
     def is_prose(self, sentence: Sentence) -> bool:
         """Headings are labels and code is not prose: shown, but never summarised."""

@@ -47,6 +47,8 @@ class FrontMatter(BaseModel):
     author: str | None = None
     topics: tuple[str, ...] = ()
     slug: str | None = None
+    draft: bool = False
+    """Left out of the site unless built with `--drafts`."""
 
     @field_validator("date", mode="before")
     @classmethod
@@ -125,6 +127,7 @@ def read_article(
         forced_topics=tuple(slugify(t, fallback="topic") for t in meta.topics),
         sentences=sentences,
         blocks=blocks,
+        draft=meta.draft,
     )
 
 
