@@ -16,7 +16,7 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -38,7 +38,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 SUBPATH = "digest-demo"
 
 
-def unavailable(reason: str) -> None:
+def unavailable(reason: str) -> NoReturn:
     if os.environ.get("DIGEST_REQUIRE_BROWSER"):
         pytest.fail(f"{reason} (DIGEST_REQUIRE_BROWSER is set, so this is an error)")
     pytest.skip(reason)
