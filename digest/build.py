@@ -19,11 +19,13 @@ from digest.export import digest_json
 from digest.models import Article
 from digest.read import discover, read_article
 from digest.render import render
+from digest.reporter import NullReporter, Reporter
 from digest.site import plan, site_view
 from digest.summarise import summarise
 from digest.terms import Terms
 from digest.theme import load_theme
 from digest.topics import TopicMatcher, assign, cover
+from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
 
 
@@ -36,6 +38,7 @@ class BuildResult:
     topics: int
     seconds: float
     stages: tuple[tuple[str, float], ...] = field(default=())
+    warnings: tuple[DigestError, ...] = field(default=())
 
     def summary(self) -> str:
         return (
@@ -49,9 +52,17 @@ def build(
     output_dir: Path | None = None,
     base_url: str | None = None,
     log: Callable[[str], None] | None = None,
+    reporter: Reporter | None = None,
+    strict: bool = False,
 ) -> BuildResult:
+    """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
     started = time.perf_counter()
     stages: list[tuple[str, float]] = []
+    problems: list[DigestError] = []
+
+    def warn(problem: DigestError) -> None:
+        problems.append(problem)
+        (reporter or NullReporter()).warn(problem)
 
     @contextmanager
     def stage(name: str) -> Iterator[None]:
@@ -67,13 +78,18 @@ def build(
         check_output_dir(site)
         theme = load_theme(config.theme, site.root)
     with stage("read"):
-        articles = read_all(site)
+        articles = read_all(site, warn)
     with stage("topics"):
         terms = Terms()
         matcher = TopicMatcher(config.topics, terms)
         order = [t.slug for t in config.topics]
         assignments = {a.id: assign(a, matcher, order) for a in articles}
         coverage = cover(config.topics, articles, assignments)
+        for number, topic in enumerate(coverage):
+            if not topic.articles:
+                where = line_in_file(site.config_path, ("topics", number))
+                message = f"topic '{topic.name}' matches no article; check its keywords"
+                warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("summarise"):
         summaries = summarise(articles, coverage, config.summary, terms)
     with stage("plan"):
@@ -83,6 +99,9 @@ def build(
         files |= render(pages, theme, site_view(config))
         files[".nojekyll"] = b""
         files[MARKER] = digest_json(config, articles, assignments, coverage, summaries)
+    if strict and problems:
+        count = f"{len(problems)} warning{'s' if len(problems) > 1 else ''}"
+        raise DigestError(f"{count} with --strict; the previous output is unchanged")
     with stage("write"):
         written = write_site(files, site.output_dir)
     return BuildResult(
@@ -93,31 +112,48 @@ def build(
         topics=len(coverage),
         seconds=time.perf_counter() - started,
         stages=tuple(stages),
+        warnings=tuple(problems),
     )
 
 
-def read_all(site: Site) -> list[Article]:
-    """Every content file as an Article; ids must be unique, forced topics must exist."""
+def read_all(site: Site, warn: Callable[[DigestError], None]) -> list[Article]:
+    """Every readable content file as an Article; each bad one is skipped with a warning.
+
+    One bad file should not cost the reader the other fifty, so a problem with a file
+    (bad front matter, no text, a page URL already taken) is reported and the file left
+    out; `--strict` turns those warnings into a failed build.
+    """
     rules = compile_rules(site.config.boilerplate)
     topics = {t.slug for t in site.config.topics}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
-    for path in discover(site.content_dir):
+    paths = discover(site.content_dir)
+    if not paths:
+        warn(
+            DigestError(
+                "no articles (.md, .markdown, .txt) found", _label(site.content_dir, site.root)
+            )
+        )
+    for path in paths:
         label = _label(path, site.root)
-        article = read_article(path, site.content_dir, rules, label)
-        if article.id in seen:
-            raise DigestError(
-                f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
-                "give one of them a different `slug` in its front matter",
-                label,
-            )
-        unknown = sorted(set(article.forced_topics) - topics)
-        if unknown:
-            raise DigestError(
-                f"front matter names unknown topic '{unknown[0]}'; "
-                f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
-                label,
-            )
+        try:
+            article = read_article(path, site.content_dir, rules, label)
+            if article.id in seen:
+                raise DigestError(
+                    f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
+                    "give one of them a different `slug` in its front matter",
+                    label,
+                )
+            unknown = sorted(set(article.forced_topics) - topics)
+            if unknown:
+                raise DigestError(
+                    f"front matter names unknown topic '{unknown[0]}'; "
+                    f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
+                    label,
+                )
+        except DigestError as problem:
+            warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
+            continue
         seen[article.id] = label
         articles.append(article)
     return articles

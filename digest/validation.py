@@ -134,3 +134,11 @@ def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
         if current is None:
             return []
     return list(current.model_fields) if current is not None else []
+
+
+def line_in_file(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The line of key path `loc` in a YAML file already validated once (for warnings)."""
+    try:
+        return YamlDocument(path.read_text(encoding="utf-8-sig"), path).line_of(loc)
+    except (OSError, UnicodeDecodeError, DigestError):
+        return None

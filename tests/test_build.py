@@ -111,19 +111,29 @@ def test_front_matter_forces_a_topic_the_text_does_not_mention(make_site: SiteMa
     assert weather["summary"] == [{"article": "a", "sentence": 0}]
 
 
-def test_unknown_forced_topic_is_an_error(make_site: SiteMaker) -> None:
-    config = make_site(CONFIG, {"a.md": "---\ntopics: [sport]\n---\nText.\n"})
-    with pytest.raises(
-        DigestError, match=r"unknown topic 'sport'; topics in config\.yaml: harbour"
-    ):
-        build(config)
+def test_unknown_forced_topic_skips_the_file_or_fails_when_strict(make_site: SiteMaker) -> None:
+    config = make_site(
+        CONFIG,
+        {"a.md": "---\ntopics: [sport]\n---\nText.\n", "b.txt": "The pier reopened today.\n"},
+    )
+    result = build(config)
+    assert [str(w) for w in result.warnings] == [
+        "content/a.md: front matter names unknown topic 'sport'; "
+        "topics in config.yaml: harbour, weather; file skipped",
+        "config.yaml:5: topic 'Weather' matches no article; check its keywords",
+    ]
+    assert result.articles == 1
+    with pytest.raises(DigestError, match=r"^2 warnings with --strict"):
+        build(config, strict=True)
 
 
-def test_two_articles_with_one_url_are_an_error(make_site: SiteMaker) -> None:
+def test_two_articles_with_one_url_keep_the_first(make_site: SiteMaker) -> None:
     files = {"pier news.txt": "The pier is shut.\n", "pier-news.txt": "The pier is open.\n"}
     config = make_site(CONFIG, files)
-    with pytest.raises(DigestError) as caught:
-        build(config)
-    assert str(caught.value).startswith(
-        "content/pier-news.txt: same page URL articles/pier-news.html as content/pier news.txt"
+    result = build(config)
+    assert str(result.warnings[0]) == (
+        "content/pier-news.txt: same page URL articles/pier-news.html as content/pier news.txt; "
+        "give one of them a different `slug` in its front matter; file skipped"
     )
+    data = json.loads((result.output_dir / "digest.json").read_text(encoding="utf-8"))
+    assert [a["file"] for a in data["articles"]] == ["pier news.txt"]
