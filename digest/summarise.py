@@ -41,6 +41,12 @@ _SUMMARISERS: dict[Algorithm, Callable[..., Any]] = {
     "reduction": ReductionSummarizer,
 }
 
+MAX_RANKED = 300
+"""sumy's graph algorithms compare every pair of sentences in pure Python (LexRank: about
+10 µs a pair), so a 20 MB article would take days. Beyond this many candidates only the
+leading sentences of each group are ranked (news puts what matters first); the rest
+follow them, in order, in case the summary needs them."""
+
 MIN_WORDS = 5
 """Shorter sentences ("Price said.") rarely stand alone, so they are not summary material
 unless nothing longer is left."""
@@ -95,6 +101,10 @@ class Summariser:
         flat = [c for group in groups for c in group]
         if len(flat) <= 1:
             return flat
+        if len(flat) > MAX_RANKED:
+            leads = _leads(groups, MAX_RANKED)
+            ranked = {c.ref for group in leads for c in group}
+            return self.rank(leads) + [c for c in flat if c.ref not in ranked]
         by_sentence: dict[int, Candidate] = {}
         paragraphs = []
         for group in groups:
@@ -139,6 +149,19 @@ class Summariser:
         if order == "source":
             refs.sort()
         return tuple(refs)
+
+
+def _leads(groups: Sequence[Sequence[Candidate]], limit: int) -> list[list[Candidate]]:
+    """The first candidates of every group, taken in turns, `limit` in all."""
+    leads: list[list[Candidate]] = [[] for _ in groups]
+    depth, taken = 0, 0
+    while taken < limit and depth < max(map(len, groups), default=0):
+        for group, lead in zip(groups, leads, strict=True):
+            if depth < len(group) and taken < limit:
+                lead.append(group[depth])
+                taken += 1
+        depth += 1
+    return [lead for lead in leads if lead]
 
 
 def summarise(
