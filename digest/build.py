@@ -76,7 +76,13 @@ def build(
         site = load_config(config_path, output_dir, base_url)
         config = site.config
         check_output_dir(site)
-        theme = load_theme(config.theme, site.root)
+        try:
+            theme = load_theme(config.theme, site.root)
+        except DigestError as exc:
+            if exc.path is not None:
+                raise
+            line = line_in_file(site.config_path, ("theme",))
+            raise DigestError(exc.message, site.config_path, line) from None
     with stage("read"):
         articles = read_all(site, warn)
     with stage("topics"):
@@ -127,13 +133,10 @@ def read_all(site: Site, warn: Callable[[DigestError], None]) -> list[Article]:
     topics = {t.slug for t in site.config.topics}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
-    paths = discover(site.content_dir)
+    content = _label(site.content_dir, site.root)
+    paths = discover(site.content_dir, content)
     if not paths:
-        warn(
-            DigestError(
-                "no articles (.md, .markdown, .txt) found", _label(site.content_dir, site.root)
-            )
-        )
+        warn(DigestError("no articles (.md, .markdown, .txt) found", content))
     for path in paths:
         label = _label(path, site.root)
         try:

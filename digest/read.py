@@ -91,10 +91,13 @@ class _RawBlock:
     level: int = 0
 
 
-def discover(content_dir: Path) -> list[Path]:
+def discover(content_dir: Path, label: Path | None = None) -> list[Path]:
     """Content files in a stable order; hidden and `_`-prefixed entries are skipped."""
     if not content_dir.is_dir():
-        raise DigestError("content folder not found; create it or set content_dir", content_dir)
+        raise DigestError(
+            "content folder not found; create it or set content_dir in config.yaml",
+            label or content_dir,
+        )
     found = [
         path
         for path in content_dir.rglob("*")

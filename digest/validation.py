@@ -137,7 +137,9 @@ class YamlDocument:
         elif first["type"] == "missing":
             message = f"missing required key '{key}'"
         else:
-            text = first["msg"][0].lower() + first["msg"][1:]
+            # pydantic speaks Python ("value error, ...", "a valid tuple"); users write YAML.
+            text = first["msg"].removeprefix("Value error, ").replace("valid tuple", "list")
+            text = text[0].lower() + text[1:]
             message = f"'{key}': {text}" if key else text
         more = len(errors) - 1
         if more:
