@@ -24,12 +24,24 @@ topics:
     keywords: [storm]
 """
 
+HOSTILE_CONFIG = """
+title: <script>alert("site")</script> Harbour watch
+description: '"><svg onload=alert("description")>'
+topics:
+  - name: <script>alert("topic")</script> Harbour
+    description: <img src=x onerror=alert("topic description")>
+    keywords: [harbour, '"><b onmouseover=alert(1)>']
+  - name: Weather
+    keywords: [storm]
+"""
+
 HOSTILE = """\
 ---
 title: <script>alert("title")</script> Harbour news
 source: '"><svg onload=alert(1)>'
 url: https://example.org/a?x="><b>
 author: <img src=x onerror=alert(2)>
+topics: ['<script>alert("topic")</script> Harbour']
 ---
 The harbour <script>alert("body")</script> closed after the storm on Monday.
 
@@ -37,7 +49,19 @@ Read [the notice](javascript:alert(3)) or <a href="#" onclick="alert(4)">this</a
 before the pier reopens.
 
 <iframe src="https://evil.example"></iframe>
+
+- [a list link](JaVaScRiPt:alert(5)) and ![an image](javascript:alert(6)) in the harbour.
+- [an entity link](java&#x09;script:alert(7)) and <javascript:alert(8)> in the storm.
+- [a data link](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==) by the pier.
+
+> [a reference link][evil] quoted from the harbour master.
+
+[evil]: vbscript:msgbox(10)
+
+# <svg/onload=alert(11)> harbour heading
 """
+
+SCRIPT_URL = ("javascript:", "vbscript:", "data:text/html")
 
 
 def html_pages(out: Path) -> dict[str, BeautifulSoup]:
@@ -47,24 +71,44 @@ def html_pages(out: Path) -> dict[str, BeautifulSoup]:
     }
 
 
-def test_markup_in_an_article_is_shown_as_text_never_executed(make_site: SiteMaker) -> None:
-    config = make_site(CONFIG, {"hostile.md": HOSTILE})
-    out = build(config).output_dir
+def test_markup_in_every_field_is_shown_as_text_never_executed(make_site: SiteMaker) -> None:
+    bad_url = "---\nurl: javascript:alert(12)\n---\nThe harbour is calm.\n"
+    config = make_site(HOSTILE_CONFIG, {"hostile.md": HOSTILE, "bad-url.md": bad_url})
+    result = build(config)
+    assert [str(w) for w in result.warnings] == [
+        "content/bad-url.md:2: 'url': must be a web address starting with http:// or https://;"
+        " file skipped"
+    ]
+    out = result.output_dir
     site = html_pages(out)
-    assert site, "no pages were written"
+    assert len(site) == 5, sorted(site)  # index, 404, two topics, one article
     for name, soup in site.items():
         assert soup.find("script") is None, name
-        assert soup.find(["svg", "iframe", "img"]) is None, name
+        assert soup.find(["svg", "iframe", "img", "b"]) is None, name
         for tag in soup.find_all(True):
-            assert not any(attr.startswith("on") for attr in tag.attrs), (name, tag)
-            for attr in ("href", "src"):
-                assert not str(tag.get(attr, "")).lower().startswith("javascript:"), (name, tag)
+            assert not any(attr.lower().startswith("on") for attr in tag.attrs), (name, tag)
+            for attr in ("href", "src", "action", "formaction"):
+                target = str(tag.get(attr, "")).strip().lower()
+                assert not target.startswith(SCRIPT_URL), (name, tag)
     article = site["articles/hostile.html"]
     text = article.get_text(" ")
     assert '<script>alert("body")</script>' in text
     assert '<script>alert("title")</script> Harbour news' in article.find("h1").get_text()
+    for shown in ('"><svg onload=alert(1)>', "<img src=x onerror=alert(2)>", "a list link"):
+        assert shown in text, shown
+    index = site["index.html"].get_text(" ")
+    assert '<script>alert("site")</script> Harbour watch' in index
+    assert '"><svg onload=alert("description")>' in index
+    topic = site["topics/script-alert-topic-script-harbour.html"]
+    assert '<script>alert("topic")</script> Harbour' in topic.find("h1").get_text()
+    assert '<img src=x onerror=alert("topic description")>' in topic.get_text(" ")
+    # digest.json is data: every value comes back exactly as written.
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert data["site"]["title"] == '<script>alert("site")</script> Harbour watch'
     assert data["articles"][0]["source"] == '"><svg onload=alert(1)>'
+    assert data["articles"][0]["url"] == 'https://example.org/a?x="><b>'
+    assert data["articles"][0]["topics"] == ["script-alert-topic-script-harbour", "weather"]
+    assert data["topics"][0]["keywords"] == ["harbour", '"><b onmouseover=alert(1)>']
 
 
 def test_two_builds_are_byte_identical_whatever_the_hash_seed(tmp_path: Path) -> None:
