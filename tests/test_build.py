@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from digest.build import build
 from digest.errors import DigestError
+from digest.reporter import BufferReporter
 from tests.conftest import SiteMaker, copy_example
 
 CONFIG = """
@@ -181,3 +182,16 @@ def test_two_articles_with_one_url_keep_the_first(make_site: SiteMaker) -> None:
     )
     data = json.loads((result.output_dir / "digest.json").read_text(encoding="utf-8"))
     assert [a["file"] for a in data["articles"]] == ["pier news.txt"]
+
+
+def test_warnings_reach_the_reporter_in_the_order_they_were_found(make_site: SiteMaker) -> None:
+    files = {"a.md": "", "b.txt": "The pier reopened today.\n", "c.md": "---\ndate: soon\n---\n"}
+    config = make_site(CONFIG, files)
+    reporter = BufferReporter()
+    result = build(config, reporter=reporter)
+    assert reporter.warnings == list(result.warnings)
+    assert [(str(w.path), w.line) for w in reporter.warnings] == [
+        ("content/a.md", None),
+        ("content/c.md", 2),
+        ("config.yaml", 5),
+    ]

@@ -8,7 +8,7 @@ article) and built with `digest build` in-process, from the site folder:
   line must exit 1 and write nothing; one with only `warning:` lines must build (exit 0),
   leave every skipped file out of digest.json, and fail with `--strict`, printing the
   same warnings first. An empty file means the input is
-  accepted without a word.
+  accepted without a word, with `--strict` too.
 - `args.txt` (optional): extra command-line arguments, one per line.
 - `contains.txt` (optional): `output/path.html: text` lines; the text must be on that
   page as a reader sees it (tags stripped, whitespace collapsed).
@@ -99,10 +99,12 @@ def test_case(
     for page in output.rglob("*.html"):
         assert "\ufffd" not in page.read_text(encoding="utf-8"), page
 
-    if expected:
-        count = f"{len(expected)} warning{'s' if len(expected) > 1 else ''}"
-        shutil.rmtree(output)
-        code, err = run(["--strict", *args], site, capsys, monkeypatch)
-        assert code == 1
-        assert err == [*expected, STRICT.format(count=count)]
-        assert not output.exists()
+    shutil.rmtree(output)
+    code, err = run(["--strict", *args], site, capsys, monkeypatch)
+    if not expected:
+        assert (code, err) == (0, [])
+        return
+    count = f"{len(expected)} warning{'s' if len(expected) > 1 else ''}"
+    assert code == 1
+    assert err == [*expected, STRICT.format(count=count)]
+    assert not output.exists()
