@@ -22,6 +22,7 @@ from digest.feeds import build_time, feeds
 from digest.models import Article
 from digest.read import discover, read_article
 from digest.render import render
+from digest.reporter import NullReporter, Reporter
 from digest.search import search_index, search_page
 from digest.seo import seo_files
 from digest.site import plan, site_view
@@ -29,6 +30,7 @@ from digest.summarise import summarise
 from digest.terms import Terms
 from digest.theme import load_theme
 from digest.topics import TopicMatcher, assign, cover
+from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
 
 
@@ -41,6 +43,7 @@ class BuildResult:
     topics: int
     seconds: float
     stages: tuple[tuple[str, float], ...] = field(default=())
+    warnings: tuple[DigestError, ...] = field(default=())
 
     def summary(self) -> str:
         return (
@@ -60,6 +63,7 @@ class RenderedSite:
     articles: int
     topics: int
     stages: tuple[tuple[str, float], ...]
+    warnings: tuple[DigestError, ...] = ()
 
 
 def build(
@@ -68,9 +72,18 @@ def build(
     base_url: str | None = None,
     log: Callable[[str], None] | None = None,
     drafts: bool = False,
+    reporter: Reporter | None = None,
+    strict: bool = False,
 ) -> BuildResult:
+    """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
     started = time.perf_counter()
-    rendered = render_site(config_path, output_dir, base_url, log, drafts, for_output=True)
+    rendered = render_site(
+        config_path, output_dir, base_url, log, drafts, for_output=True, reporter=reporter
+    )
+    if strict and rendered.warnings:
+        n = len(rendered.warnings)
+        count = f"{n} warning{'s' if n > 1 else ''}"
+        raise DigestError(f"{count} with --strict; the previous output is unchanged")
     begin = time.perf_counter()
     written = write_site(rendered.files, rendered.site.output_dir)
     write_seconds = time.perf_counter() - begin
@@ -84,6 +97,7 @@ def build(
         topics=rendered.topics,
         seconds=time.perf_counter() - started,
         stages=(*rendered.stages, ("write", write_seconds)),
+        warnings=rendered.warnings,
     )
 
 
@@ -94,9 +108,15 @@ def render_site(
     log: Callable[[str], None] | None = None,
     drafts: bool = False,
     for_output: bool = False,
+    reporter: Reporter | None = None,
 ) -> RenderedSite:
     """Every stage but writing. `for_output` also vets the output folder, up front."""
     stages: list[tuple[str, float]] = []
+    problems: list[DigestError] = []
+
+    def warn(problem: DigestError) -> None:
+        problems.append(problem)
+        (reporter or NullReporter()).warn(problem)
 
     @contextmanager
     def stage(name: str) -> Iterator[None]:
@@ -111,15 +131,26 @@ def render_site(
         config = site.config
         if for_output:
             check_output_dir(site)
-        theme = load_theme(config.theme, site.root)
+        try:
+            theme = load_theme(config.theme, site.root)
+        except DigestError as exc:
+            if exc.path is not None:
+                raise
+            line = line_in_file(site.config_path, ("theme",))
+            raise DigestError(exc.message, site.config_path, line) from None
     with stage("read"):
-        articles = [a for a in read_all(site) if drafts or not a.draft]
+        articles = [a for a in read_all(site, warn) if drafts or not a.draft]
     with stage("topics"):
         terms = Terms()
         matcher = TopicMatcher(config.topics, terms)
         order = [t.slug for t in config.topics]
         assignments = {a.id: assign(a, matcher, order) for a in articles}
         coverage = cover(config.topics, articles, assignments)
+        for number, topic in enumerate(coverage):
+            if not topic.articles:
+                where = line_in_file(site.config_path, ("topics", number))
+                message = f"topic '{topic.name}' matches no article; check its keywords"
+                warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("compare"):
         comparison = compare_articles(articles, terms)
         by_id = {a.id: a for a in articles}
@@ -152,31 +183,45 @@ def render_site(
         articles=len(articles),
         topics=len(coverage),
         stages=tuple(stages),
+        warnings=tuple(problems),
     )
 
 
-def read_all(site: Site) -> list[Article]:
-    """Every content file as an Article; ids must be unique, forced topics must exist."""
+def read_all(site: Site, warn: Callable[[DigestError], None]) -> list[Article]:
+    """Every readable content file as an Article; each bad one is skipped with a warning.
+
+    One bad file should not cost the reader the other fifty, so a problem with a file
+    (bad front matter, no text, a page URL already taken) is reported and the file left
+    out; `--strict` turns those warnings into a failed build.
+    """
     rules = compile_rules(site.config.boilerplate)
     topics = {t.slug for t in site.config.topics}
     articles: list[Article] = []
     seen: dict[str, Path] = {}
-    for path in discover(site.content_dir):
+    content = _label(site.content_dir, site.root)
+    paths = discover(site.content_dir, content)
+    if not paths:
+        warn(DigestError("no articles (.md, .markdown, .txt) found", content))
+    for path in paths:
         label = _label(path, site.root)
-        article = read_article(path, site.content_dir, rules, label)
-        if article.id in seen:
-            raise DigestError(
-                f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
-                "give one of them a different `slug` in its front matter",
-                label,
-            )
-        unknown = sorted(set(article.forced_topics) - topics)
-        if unknown:
-            raise DigestError(
-                f"front matter names unknown topic '{unknown[0]}'; "
-                f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
-                label,
-            )
+        try:
+            article = read_article(path, site.content_dir, rules, label)
+            if article.id in seen:
+                raise DigestError(
+                    f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
+                    "give one of them a different `slug` in its front matter",
+                    label,
+                )
+            unknown = sorted(set(article.forced_topics) - topics)
+            if unknown:
+                raise DigestError(
+                    f"front matter names unknown topic '{unknown[0]}'; "
+                    f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
+                    label,
+                )
+        except DigestError as problem:
+            warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
+            continue
         seen[article.id] = label
         articles.append(article)
     return articles

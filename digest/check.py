@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from digest.build import RenderedSite, render_site
+from digest.reporter import StreamReporter
 
 _LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "action"})
 
@@ -38,9 +39,16 @@ class CheckResult:
     pages: int
     links: int
     broken: tuple[BrokenLink, ...]
+    warnings: int = 0
+    """Content problems reported while rendering (printed as they happen)."""
 
     def summary(self) -> str:
-        return f"Checked {self.links} links on {self.pages} pages: {len(self.broken)} broken"
+        found = f"Checked {self.links} links on {self.pages} pages: {len(self.broken)} broken"
+        return found + (f", {self.warnings} warnings" if self.warnings else "")
+
+    @property
+    def ok(self) -> bool:
+        return not self.broken and not self.warnings
 
 
 def check(
@@ -49,8 +57,10 @@ def check(
     drafts: bool = False,
     log: Callable[[str], None] | None = None,
 ) -> CheckResult:
-    """Render the site in memory (config and content errors raise) and check its links."""
-    return check_links(render_site(config_path, None, base_url, log, drafts))
+    """Render the site in memory and check its links. Config errors raise; content
+    problems are printed as warnings and, like broken links, make the check fail."""
+    rendered = render_site(config_path, None, base_url, log, drafts, reporter=StreamReporter())
+    return replace(check_links(rendered), warnings=len(rendered.warnings))
 
 
 def check_links(rendered: RenderedSite) -> CheckResult:

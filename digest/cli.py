@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", help="absolute URL the site is published at")
     build.add_argument("--verbose", "-v", action="store_true", help="show per-stage timings")
     build.add_argument(
+        "--strict", action="store_true", help="fail on any warning instead of skipping the file"
+    )
+    build.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
     build.add_argument("--drafts", action="store_true", help="include `draft: true` articles")
@@ -67,12 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from digest.build import build
+    from digest.reporter import StreamReporter
 
     def log(line: str) -> None:
         print(line, file=sys.stderr)
 
     result = build(
-        args.config, args.output, args.base_url, log if args.verbose else None, args.drafts
+        args.config,
+        args.output,
+        args.base_url,
+        log if args.verbose else None,
+        args.drafts,
+        reporter=StreamReporter(),
+        strict=args.strict,
     )
     print(result.summary())
     return 0

@@ -75,7 +75,7 @@ def _check(args: argparse.Namespace) -> int:
     for broken in result.broken:
         print(f"error: {broken}", file=sys.stderr)
     print(result.summary())
-    return 1 if result.broken else 0
+    return 0 if result.ok else 1
 
 
 def _init(args: argparse.Namespace) -> int:

@@ -184,7 +184,10 @@ def load_config(path: Path, output_dir: Path | None = None, base_url: str | None
     except UnicodeDecodeError as exc:
         raise DigestError(f"config must be UTF-8 text ({exc.reason})", path) from None
     doc = YamlDocument(text, path)
-    data = doc.data if doc.data is not None else {}
+    if doc.data is None:
+        # An empty file is a mistake (a failed save, the wrong file), not a wish for defaults.
+        raise DigestError("config file is empty; add at least `topics:` (see README)", path)
+    data = doc.data
     if isinstance(data, dict) and base_url is not None:
         data = {**data, "base_url": base_url}
     config = doc.validate(Config, data, what="config.yaml")

@@ -27,6 +27,9 @@ from digest.validation import YamlDocument
 SUFFIXES = (".md", ".markdown", ".txt")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_ADD_TEXT = "add the article text or move the file out of the content folder"
 _SECTION_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,60}\Z")
 _TERMINAL = re.compile(r"[.!?…:;,\"”’'»)]\s*\Z")
 # Characters that can change how Markdown renders a fragment; without them a fragment
@@ -53,8 +56,20 @@ class FrontMatter(BaseModel):
     @field_validator("date", mode="before")
     @classmethod
     def _date_part(cls, value: object) -> object:
-        # YAML gives a datetime for "2022-01-27 10:00"; the digest is dated by day.
-        return value.date() if isinstance(value, dt.datetime) else value
+        # The digest is dated by day, the day the source printed: a date-time (YAML's
+        # 2022-01-27 10:00+08:00, or the same quoted) keeps its own calendar day and
+        # drops the time and the zone, rather than shifting to UTC and another day.
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # pydantic would read 20220127 as seconds since 1970: a wrong date, silently.
+            raise ValueError("write the date as YYYY-MM-DD")
+        return value
 
     @field_validator("url")
     @classmethod
@@ -78,10 +93,13 @@ class _RawBlock:
     level: int = 0
 
 
-def discover(content_dir: Path) -> list[Path]:
+def discover(content_dir: Path, label: Path | None = None) -> list[Path]:
     """Content files in a stable order; hidden and `_`-prefixed entries are skipped."""
     if not content_dir.is_dir():
-        raise DigestError("content folder not found; create it or set content_dir", content_dir)
+        raise DigestError(
+            "content folder not found; create it or set content_dir in config.yaml",
+            label or content_dir,
+        )
     found = [
         path
         for path in content_dir.rglob("*")
@@ -97,7 +115,13 @@ def read_article(
 ) -> Article:
     """Read one content file. `label` is the path used in error messages."""
     label = label or path
-    text = _decode(path.read_bytes(), label)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DigestError(f"cannot read the file ({exc.strerror})", label) from None
+    text = _decode(data, label)
+    if not text.strip():
+        raise DigestError(f"{'only whitespace' if text else 'empty file'}; {_ADD_TEXT}", label)
     meta, body, body_line = _split_front_matter(text, label)
     marker_date, body, problem = take_date_marker(body)
     if problem:
@@ -114,10 +138,14 @@ def read_article(
             headline = _render(headline)[0]
         raw = raw[1:]
     sentences, blocks = _split(raw)
+    if not any(blocks[s.block].kind not in ("heading", "code") for s in sentences):
+        raise DigestError(f"no sentence of article text; {_ADD_TEXT}", label)
     relative = path.relative_to(content_dir)
     stem = relative.with_suffix("").as_posix()
+    # A slug with nothing usable in it ("..", "???") falls back to the file name.
     return Article(
-        id=slugify(meta.slug or stem.replace("/", "-"), fallback="article"),
+        id=slugify(meta.slug or "", fallback="")
+        or slugify(stem.replace("/", "-"), fallback="article"),
         source_path=relative.as_posix(),
         title=meta.title or headline or _title_from(sentences) or path.stem,
         source=meta.source or path.stem,
@@ -132,7 +160,7 @@ def read_article(
 
 
 def _decode(data: bytes, label: Path) -> str:
-    if b"\0" in data[:8192]:
+    if b"\0" in data:
         raise DigestError("not a text file (binary data); move it out of the content folder", label)
     try:
         text = data.decode("utf-8-sig")
@@ -141,7 +169,10 @@ def _decode(data: bytes, label: Path) -> str:
         text = (
             data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are invisible in an editor and invalid in HTML; form feeds and
+    # vertical tabs from old tools separate lines.
+    return _CONTROL.sub("", text.replace("\f", "\n").replace("\v", "\n"))
 
 
 def _is_cp1252(data: bytes) -> bool:
@@ -156,6 +187,9 @@ def _split_front_matter(text: str, label: Path) -> tuple[FrontMatter, str, int]:
     """Front matter model, the body after it, and the body's first line number."""
     match = _FRONT_MATTER.match(text)
     if not match:
+        if _FRONT_MATTER_OPEN.match(text):
+            # Read as body, the keys would end up as the article's first paragraph.
+            raise DigestError("front matter is never closed; end it with a line '---'", label, 1)
         return FrontMatter(), text, 1
     doc = YamlDocument(match.group(1) or "", label, first_line=2)
     meta = doc.validate(FrontMatter, what="front matter")

@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 from digest.build import render_site
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.reporter import StreamReporter
 from digest.theme import load_theme
 
 VERSION_PATH = "/__digest__/version"
@@ -119,7 +120,9 @@ class DevServer:
 
     def _render(self) -> int:
         local = self.url if self.published else None
-        rendered = render_site(self.config_path, None, local, None, self.drafts)
+        rendered = render_site(
+            self.config_path, None, local, None, self.drafts, reporter=StreamReporter()
+        )
         self.served = Served(self.served.version + 1, rendered.files)
         return rendered.pages
 

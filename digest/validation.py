@@ -27,14 +27,46 @@ class YamlDocument:
         self.first_line = first_line
         try:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data: Any = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = None if mark is None else first_line + mark.line
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise DigestError(f"invalid YAML: {problem}", path, line) from None
+        except RecursionError:
+            raise DigestError("invalid YAML: nested too deeply", path, first_line) from None
         if self.node is not None:
-            self._reject_duplicate_keys(self.node)
+            self._reject_duplicate_keys(self.node, set())
+        self.data: Any = self._construct(text)
+
+    def _construct(self, text: str) -> Any:
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = None if mark is None else self.first_line + mark.line
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise DigestError(f"invalid YAML: {problem}", self.path, line) from None
+        except RecursionError:
+            raise DigestError(
+                "invalid YAML: nested too deeply", self.path, self.first_line
+            ) from None
+        except (ValueError, TypeError, AttributeError, OverflowError):
+            # PyYAML's constructors raise plain errors for values that look typed but are
+            # not real: `2022-02-30`, `!!int x`. Find the scalar to name its line.
+            raise self._bad_scalar() from None
+
+    def _bad_scalar(self) -> DigestError:
+        constructor = yaml.SafeLoader("")
+        kinds = {"timestamp": "date", "int": "integer", "float": "number"}
+        for node in _scalars(self.node):
+            try:
+                constructor.construct_object(node, deep=True)
+            except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+                kind = kinds.get(node.tag.rsplit(":", 1)[-1], "value")
+                line = self.first_line + node.start_mark.line
+                why = f" ({exc})" if kind == "date" and isinstance(exc, ValueError) else ""
+                return DigestError(f"'{node.value}' is not a valid {kind}{why}", self.path, line)
+        return DigestError("invalid YAML value", self.path, self.first_line)
 
     def line_of(self, loc: tuple[int | str, ...]) -> int | None:
         """The line of the deepest node along `loc` that exists (1-based, file lines)."""
@@ -61,8 +93,12 @@ class YamlDocument:
             node = child
         return self.first_line + line
 
-    def _reject_duplicate_keys(self, node: yaml.Node) -> None:
+    def _reject_duplicate_keys(self, node: yaml.Node, seen_nodes: set[int]) -> None:
         # PyYAML silently keeps the last of two equal keys; a user almost never means that.
+        # Aliases make the node tree a graph (even a cycle): visit each node once.
+        if id(node) in seen_nodes:
+            return
+        seen_nodes.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
@@ -70,10 +106,10 @@ class YamlDocument:
                     line = self.first_line + key.start_mark.line
                     raise DigestError(f"duplicate key '{key.value}'", self.path, line)
                 seen.add(key.value)
-                self._reject_duplicate_keys(value)
+                self._reject_duplicate_keys(value, seen_nodes)
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
-                self._reject_duplicate_keys(item)
+                self._reject_duplicate_keys(item, seen_nodes)
 
     def validate(self, model: type[M], data: Any = None, what: str = "") -> M:
         """Build `model` from the document, or raise a DigestError at the offending line."""
@@ -101,12 +137,33 @@ class YamlDocument:
         elif first["type"] == "missing":
             message = f"missing required key '{key}'"
         else:
-            text = first["msg"][0].lower() + first["msg"][1:]
+            # pydantic speaks Python ("value error, ...", "a valid tuple"); users write YAML.
+            text = first["msg"].removeprefix("Value error, ").replace("valid tuple", "list")
+            text = text[0].lower() + text[1:]
             message = f"'{key}': {text}" if key else text
         more = len(errors) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
         return DigestError(message, self.path, self.line_of(loc))
+
+
+def _scalars(root: yaml.Node | None) -> list[yaml.ScalarNode]:
+    """Every scalar node once, in document order (aliases may share or loop)."""
+    found: list[yaml.ScalarNode] = []
+    seen: set[int] = set()
+    stack = [] if root is None else [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found.append(node)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in reversed(node.value) for n in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return found
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
@@ -134,3 +191,11 @@ def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
         if current is None:
             return []
     return list(current.model_fields) if current is not None else []
+
+
+def line_in_file(path: Path, loc: tuple[int | str, ...]) -> int | None:
+    """The line of key path `loc` in a YAML file already validated once (for warnings)."""
+    try:
+        return YamlDocument(path.read_text(encoding="utf-8-sig"), path).line_of(loc)
+    except (OSError, UnicodeDecodeError, DigestError):
+        return None

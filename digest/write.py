@@ -38,11 +38,45 @@ def check_output_dir(site: Site) -> None:
         raise DigestError("output folder is inside the content folder; move it out", out)
     if out.exists() and not out.is_dir():
         raise DigestError("output path exists and is not a folder", out)
+    recover(out)
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise DigestError(
             f"refusing to replace {out}: it is not empty and was not written by digest "
             f"(no {MARKER}); empty it or choose another output folder"
         )
+
+
+def recover(out: Path) -> None:
+    """Undo what an interrupted build (killed, power cut) left beside the output.
+
+    A build killed while writing leaves its staging folder; one killed between the two
+    renames of the swap leaves the previous site under its temporary name, with no
+    output folder. Put that previous site back and delete the rest. Folders of a build
+    that is still running (its process id is alive) are left alone.
+    """
+    for kind in ("old", "new"):
+        for folder in sorted(out.parent.glob(f".{out.name}.digest-{kind}-*")):
+            pid = folder.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or _alive(int(pid)) or not folder.is_dir():
+                continue
+            if kind == "old" and not out.exists() and (folder / MARKER).is_file():
+                folder.rename(out)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # no harmless liveness probe; one build per output folder at a time
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def collect_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
@@ -58,6 +92,7 @@ def collect_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
 def write_site(files: Mapping[str, bytes], out: Path) -> int:
     """Replace `out` with exactly `files`; returns the number of files written."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
     staging = out.parent / f".{out.name}.digest-new-{os.getpid()}"
     previous = out.parent / f".{out.name}.digest-old-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)

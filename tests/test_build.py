@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 
 from digest.build import build
 from digest.errors import DigestError
+from digest.reporter import BufferReporter
 from tests.conftest import SiteMaker, copy_example
 from tests.test_example import scripts_only_where_search_needs_them
 
@@ -25,12 +26,24 @@ topics:
     keywords: [storm]
 """
 
+HOSTILE_CONFIG = """
+title: <script>alert("site")</script> Harbour watch
+description: '"><svg onload=alert("description")>'
+topics:
+  - name: <script>alert("topic")</script> Harbour
+    description: <img src=x onerror=alert("topic description")>
+    keywords: [harbour, '"><b onmouseover=alert(1)>']
+  - name: Weather
+    keywords: [storm]
+"""
+
 HOSTILE = """\
 ---
 title: <script>alert("title")</script> Harbour news
 source: '"><svg onload=alert(1)>'
 url: https://example.org/a?x="><b>
 author: <img src=x onerror=alert(2)>
+topics: ['<script>alert("topic")</script> Harbour']
 ---
 The harbour <script>alert("body")</script> closed after the storm on Monday.
 
@@ -38,7 +51,19 @@ Read [the notice](javascript:alert(3)) or <a href="#" onclick="alert(4)">this</a
 before the pier reopens.
 
 <iframe src="https://evil.example"></iframe>
+
+- [a list link](JaVaScRiPt:alert(5)) and ![an image](javascript:alert(6)) in the harbour.
+- [an entity link](java&#x09;script:alert(7)) and <javascript:alert(8)> in the storm.
+- [a data link](data:text/html;base64,PHNjcmlwdD5hbGVydCg5KTwvc2NyaXB0Pg==) by the pier.
+
+> [a reference link][evil] quoted from the harbour master.
+
+[evil]: vbscript:msgbox(10)
+
+# <svg/onload=alert(11)> harbour heading
 """
+
+SCRIPT_URL = ("javascript:", "vbscript:", "data:text/html")
 
 
 def html_pages(out: Path) -> dict[str, BeautifulSoup]:
@@ -48,24 +73,45 @@ def html_pages(out: Path) -> dict[str, BeautifulSoup]:
     }
 
 
-def test_markup_in_an_article_is_shown_as_text_never_executed(make_site: SiteMaker) -> None:
-    config = make_site(CONFIG, {"hostile.md": HOSTILE})
-    out = build(config).output_dir
+def test_markup_in_every_field_is_shown_as_text_never_executed(make_site: SiteMaker) -> None:
+    bad_url = "---\nurl: javascript:alert(12)\n---\nThe harbour is calm.\n"
+    config = make_site(HOSTILE_CONFIG, {"hostile.md": HOSTILE, "bad-url.md": bad_url})
+    result = build(config)
+    assert [str(w) for w in result.warnings] == [
+        "content/bad-url.md:2: 'url': must be a web address starting with http:// or https://;"
+        " file skipped"
+    ]
+    out = result.output_dir
     site = html_pages(out)
-    assert site, "no pages were written"
+    assert {"index.html", "404.html", "articles/hostile.html", "search.html"} <= set(site)
+    assert sum(name.startswith("topics/") for name in site) == 2
     for name, soup in site.items():
         scripts_only_where_search_needs_them(name, soup)
-        assert soup.find(["svg", "iframe", "img"]) is None, name
+        assert soup.find(["svg", "iframe", "img", "b"]) is None, name
         for tag in soup.find_all(True):
-            assert not any(attr.startswith("on") for attr in tag.attrs), (name, tag)
-            for attr in ("href", "src"):
-                assert not str(tag.get(attr, "")).lower().startswith("javascript:"), (name, tag)
+            assert not any(attr.lower().startswith("on") for attr in tag.attrs), (name, tag)
+            for attr in ("href", "src", "action", "formaction"):
+                target = str(tag.get(attr, "")).strip().lower()
+                assert not target.startswith(SCRIPT_URL), (name, tag)
     article = site["articles/hostile.html"]
     text = article.get_text(" ")
     assert '<script>alert("body")</script>' in text
     assert '<script>alert("title")</script> Harbour news' in article.find("h1").get_text()
+    for shown in ('"><svg onload=alert(1)>', "<img src=x onerror=alert(2)>", "a list link"):
+        assert shown in text, shown
+    index = site["index.html"].get_text(" ")
+    assert '<script>alert("site")</script> Harbour watch' in index
+    assert '"><svg onload=alert("description")>' in index
+    topic = site["topics/script-alert-topic-script-harbour.html"]
+    assert '<script>alert("topic")</script> Harbour' in topic.find("h1").get_text()
+    assert '<img src=x onerror=alert("topic description")>' in topic.get_text(" ")
+    # digest.json is data: every value comes back exactly as written.
     data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert data["site"]["title"] == '<script>alert("site")</script> Harbour watch'
     assert data["articles"][0]["source"] == '"><svg onload=alert(1)>'
+    assert data["articles"][0]["url"] == 'https://example.org/a?x="><b>'
+    assert data["articles"][0]["topics"] == ["script-alert-topic-script-harbour", "weather"]
+    assert data["topics"][0]["keywords"] == ["harbour", '"><b onmouseover=alert(1)>']
 
 
 PAGES = ("--base-url", "https://user.github.io/repo/")
@@ -118,19 +164,42 @@ def test_front_matter_forces_a_topic_the_text_does_not_mention(make_site: SiteMa
     assert weather["summary"] == [{"article": "a", "sentence": 0, "reported_by": ["a"]}]
 
 
-def test_unknown_forced_topic_is_an_error(make_site: SiteMaker) -> None:
-    config = make_site(CONFIG, {"a.md": "---\ntopics: [sport]\n---\nText.\n"})
-    with pytest.raises(
-        DigestError, match=r"unknown topic 'sport'; topics in config\.yaml: harbour"
-    ):
-        build(config)
+def test_unknown_forced_topic_skips_the_file_or_fails_when_strict(make_site: SiteMaker) -> None:
+    config = make_site(
+        CONFIG,
+        {"a.md": "---\ntopics: [sport]\n---\nText.\n", "b.txt": "The pier reopened today.\n"},
+    )
+    result = build(config)
+    assert [str(w) for w in result.warnings] == [
+        "content/a.md: front matter names unknown topic 'sport'; "
+        "topics in config.yaml: harbour, weather; file skipped",
+        "config.yaml:5: topic 'Weather' matches no article; check its keywords",
+    ]
+    assert result.articles == 1
+    with pytest.raises(DigestError, match=r"^2 warnings with --strict"):
+        build(config, strict=True)
 
 
-def test_two_articles_with_one_url_are_an_error(make_site: SiteMaker) -> None:
+def test_two_articles_with_one_url_keep_the_first(make_site: SiteMaker) -> None:
     files = {"pier news.txt": "The pier is shut.\n", "pier-news.txt": "The pier is open.\n"}
     config = make_site(CONFIG, files)
-    with pytest.raises(DigestError) as caught:
-        build(config)
-    assert str(caught.value).startswith(
-        "content/pier-news.txt: same page URL articles/pier-news.html as content/pier news.txt"
+    result = build(config)
+    assert str(result.warnings[0]) == (
+        "content/pier-news.txt: same page URL articles/pier-news.html as content/pier news.txt; "
+        "give one of them a different `slug` in its front matter; file skipped"
     )
+    data = json.loads((result.output_dir / "digest.json").read_text(encoding="utf-8"))
+    assert [a["file"] for a in data["articles"]] == ["pier news.txt"]
+
+
+def test_warnings_reach_the_reporter_in_the_order_they_were_found(make_site: SiteMaker) -> None:
+    files = {"a.md": "", "b.txt": "The pier reopened today.\n", "c.md": "---\ndate: soon\n---\n"}
+    config = make_site(CONFIG, files)
+    reporter = BufferReporter()
+    result = build(config, reporter=reporter)
+    assert reporter.warnings == list(result.warnings)
+    assert [(str(w.path), w.line) for w in reporter.warnings] == [
+        ("content/a.md", None),
+        ("content/c.md", 2),
+        ("config.yaml", 5),
+    ]

@@ -62,10 +62,20 @@ def test_bad_config_is_one_line_and_exit_1(
 def test_bad_content_names_file_and_line(
     make_site: SiteMaker, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = make_site(CONFIG, {"bad.md": "---\ntitle: A\ntopics: 5\n---\nText here.\n"})
-    assert main(["build", "--config", str(config)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("error: content/bad.md:3: 'topics'")
+    files = {
+        "bad.md": "---\ntitle: A\ntopics: 5\n---\nText here.\n",
+        "good.txt": "The harbour reopened on Sunday after repairs.\n",
+    }
+    config = make_site(CONFIG, files)
+    assert main(["build", "--config", str(config)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: content/bad.md:3: 'topics'")
+    assert err[0].endswith("; file skipped")
+    assert main(["build", "--strict", "--config", str(config)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        err[0],
+        "error: 1 warning with --strict; the previous output is unchanged",
+    ]
 
 
 def test_debug_shows_the_traceback(
@@ -83,7 +93,7 @@ def test_failed_build_leaves_the_previous_output(
     assert main(["build", "--config", str(config)]) == 0
     before = {p: p.read_bytes() for p in (config.parent / "public").rglob("*") if p.is_file()}
     (config.parent / "content" / "b.md").write_text("---\ndate: never\n---\nx\n", encoding="utf-8")
-    assert main(["build", "--config", str(config)]) == 1
+    assert main(["build", "--strict", "--config", str(config)]) == 1
     after = {p: p.read_bytes() for p in (config.parent / "public").rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in config.parent.iterdir()) == ["config.yaml", "content", "public"]

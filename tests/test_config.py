@@ -18,8 +18,8 @@ def error(tmp_path: Path, text: str) -> DigestError:
     return info.value
 
 
-def test_defaults_for_an_empty_config(tmp_path: Path) -> None:
-    site = load_config(write(tmp_path, ""))
+def test_defaults_for_an_empty_mapping(tmp_path: Path) -> None:
+    site = load_config(write(tmp_path, "{}\n"))
     assert site.config.summary.algorithm == "lexrank"
     assert site.config.topics == ()
     assert site.output_dir == (tmp_path / "public").resolve()
