@@ -71,12 +71,31 @@ def same_statement_score(a: frozenset[str], b: frozenset[str], weights: Weights)
 
 @dataclass(frozen=True, slots=True)
 class Agreement:
-    """For every prose sentence, the sentences of *other* articles that say the same."""
+    """For every prose sentence, the sentences of *other* articles that say the same.
 
-    support: Mapping[SentenceRef, tuple[SentenceRef, ...]]
+    Sentences with the same content stems are one *statement* (wire copy repeats them
+    word for word); agreement is stored between statements and expanded on demand, so a
+    sentence printed by twenty outlets costs one entry, not twenty squared.
+    """
+
+    statement: Mapping[SentenceRef, int]
+    """Sentence -> its statement, for sentences that agree with some other sentence."""
+    members: Sequence[tuple[SentenceRef, ...]]
+    """Statement -> its sentences, in order."""
+    linked: Mapping[int, tuple[int, ...]]
+    """Statement -> the other statements that say the same."""
 
     def of(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
-        return self.support.get(ref, ())
+        own = self.statement.get(ref)
+        if own is None:
+            return ()
+        found = [
+            other
+            for s in (own, *self.linked.get(own, ()))
+            for other in self.members[s]
+            if other.article != ref.article
+        ]
+        return tuple(sorted(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,32 +123,39 @@ def compare(index: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreemen
     """Find, for each sentence, the sentences of other articles at or above `threshold`.
 
     Two sentences that agree share most of the smaller one's weight, which sits in its
-    rarest words; so each sentence looks for partners only through its few rarest stems
-    (and only stems rare enough to be telling). The work per sentence is bounded, so the
-    stage grows with the number of sentences, not with its square.
+    rarest words; so each statement looks for partners only through its few rarest stems
+    (and only stems rare enough to be telling). The work per statement is bounded, so the
+    stage grows with the number of distinct sentences, not with its square.
     """
-    refs = sorted(index.stems)  # work on positions in this order: ints sort fast
-    stem_sets = [index.stems[r] for r in refs]
-    articles = [r.article for r in refs]
+    by_stems: dict[frozenset[str], list[SentenceRef]] = defaultdict(list)
+    for ref in sorted(index.stems):
+        stems = index.stems[ref]
+        if len(stems) >= MIN_SHARED:  # fewer stems can never share enough
+            by_stems[stems].append(ref)
+    stem_sets = list(by_stems)
+    members = [tuple(refs) for refs in by_stems.values()]
+    idf, default = index.weights.idf, index.weights.default
+    totals = [sum(idf.get(t, default) for t in stems) for stems in stem_sets]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, stems in enumerate(stem_sets):
         for stem in stems:
             postings[stem].append(i)
-    pairs: set[tuple[int, int]] = set()
+    linked: dict[int, list[int]] = defaultdict(list)
     for i, stems in enumerate(stem_sets):
-        # Stems no other sentence has cannot link anything: probe the rarest shared ones.
-        shared = sorted((len(postings[s]), s) for s in stems if len(postings[s]) > 1)
+        # Stems no other statement has cannot link anything: probe the rarest shared ones.
+        shared = sorted((len(postings[t]), t) for t in stems if len(postings[t]) > 1)
+        candidates: set[int] = set()
         for df, stem in shared[:_PROBES]:
             if df > _PROBE_DF:
                 break  # the rest are commoner still
-            posting = postings[stem]
-            for j in posting:
-                if articles[j] != articles[i]:
-                    pairs.add((i, j) if i < j else (j, i))
-    support: dict[int, list[int]] = defaultdict(list)
-    weights = index.weights
-    for i, j in sorted(pairs):
-        if same_statement_score(stem_sets[i], stem_sets[j], weights) >= threshold:
-            support[i].append(j)
-            support[j].append(i)
-    return Agreement({refs[i]: tuple(refs[j] for j in sorted(support[i])) for i in sorted(support)})
+            candidates.update(postings[stem])
+        for j in sorted(c for c in candidates if c > i):
+            common = stems & stem_sets[j]
+            if len(common) < MIN_SHARED:
+                continue
+            weight = sum(idf.get(t, default) for t in common)
+            if weight / min(totals[i], totals[j]) >= threshold:
+                linked[i].append(j)
+                linked[j].append(i)
+    statement = {ref: i for i, refs in enumerate(members) for ref in refs}
+    return Agreement(statement, members, {i: tuple(sorted(js)) for i, js in linked.items()})

@@ -9,6 +9,7 @@ needs absolute links, and gets them from `base_url` when one is set.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Sequence
 
@@ -60,15 +61,19 @@ def _url(context: Context, target: str) -> str:
 def relative_url(from_page: str, target: str) -> str:
     """`target` (relative to the site root) as seen from the page at `from_page`."""
     path, hash_, fragment = target.partition("#")
-    here = posixpath.dirname(from_page) or "."
     if not path:
-        result = posixpath.basename(from_page)
-    elif path.endswith("/"):
-        result = posixpath.relpath(path, here) + "/"
-        result = "./" if result == "./" else result
-    else:
-        result = posixpath.relpath(path, here)
-    return result + hash_ + fragment
+        return posixpath.basename(from_page) + hash_ + fragment
+    return _relative(posixpath.dirname(from_page), path) + hash_ + fragment
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(here: str, path: str) -> str:
+    """Memoised: a site links the same few hundred targets from thousands of pages, and
+    `posixpath.relpath` resolves both paths against the working folder on every call."""
+    result = posixpath.relpath(path, here or ".")
+    if path.endswith("/"):
+        return "./" if result == "." else result + "/"
+    return result
 
 
 def render(pages: Sequence[Page], theme: Theme, site: SiteView) -> dict[str, bytes]:

@@ -18,6 +18,11 @@ from digest.errors import DigestError
 
 M = TypeVar("M", bound=BaseModel)
 
+_FAST: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml parses valid YAML several times faster; its error wording differs, so any
+error is reported by re-parsing with the pure-Python loader the messages were written
+for."""
+
 
 class YamlDocument:
     """Parsed YAML plus the node tree it came from, for mapping key paths to lines."""
@@ -26,7 +31,20 @@ class YamlDocument:
         self.path = path
         self.first_line = first_line
         try:
-            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.node = yaml.compose(text, Loader=_FAST)
+        except (yaml.YAMLError, RecursionError):
+            self.node = self._compose_slowly(text)
+        if self.node is not None:
+            self._reject_duplicate_keys(self.node, set())
+        try:
+            self.data: Any = yaml.load(text, Loader=_FAST)  # _FAST is a safe loader
+        except Exception:  # any failure: the slow path explains it
+            self.data = self._construct(text)
+
+    def _compose_slowly(self, text: str) -> Any:
+        first_line, path = self.first_line, self.path
+        try:
+            return yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = None if mark is None else first_line + mark.line
@@ -34,9 +52,6 @@ class YamlDocument:
             raise DigestError(f"invalid YAML: {problem}", path, line) from None
         except RecursionError:
             raise DigestError("invalid YAML: nested too deeply", path, first_line) from None
-        if self.node is not None:
-            self._reject_duplicate_keys(self.node, set())
-        self.data: Any = self._construct(text)
 
     def _construct(self, text: str) -> Any:
         try:
