@@ -105,18 +105,23 @@ class SentenceTerms:
     stems: Mapping[SentenceRef, frozenset[str]]
     weights: Weights
 
+    @classmethod
+    def of(cls, stems: Mapping[SentenceRef, frozenset[str]]) -> SentenceTerms:
+        return cls(stems, weigh(list(stems.values())))
+
     def score(self, a: SentenceRef, b: SentenceRef) -> float:
         return same_statement_score(self.stems[a], self.stems[b], self.weights)
 
 
 def sentence_terms(articles: Sequence[Article], terms: Terms) -> SentenceTerms:
-    stems = {
-        SentenceRef(a.id, s.index): terms.content(s.text)
-        for a in articles
-        for s in a.sentences
-        if a.is_prose(s)
-    }
-    return SentenceTerms(stems, weigh(list(stems.values())))
+    return SentenceTerms.of(
+        {
+            SentenceRef(a.id, s.index): terms.content(s.text)
+            for a in articles
+            for s in a.sentences
+            if a.is_prose(s)
+        }
+    )
 
 
 def compare(index: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreement:

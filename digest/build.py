@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.archive import archive_pages
-from digest.clean import compile_rules
+from digest.analysis import Analysis, Job, Problem, analyse_all
+from digest.cache import FOLDER as CACHE_FOLDER
+from digest.cache import Cache, code_fingerprint
 from digest.compare import compare_articles, compare_topic
 from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.export import digest_json
 from digest.feeds import build_time, feeds
 from digest.models import Article
-from digest.read import discover, read_article
+from digest.read import discover
 from digest.render import render
 from digest.reporter import NullReporter, Reporter
 from digest.search import search_index, search_page
@@ -29,9 +31,14 @@ from digest.site import plan, site_view
 from digest.summarise import summarise
 from digest.terms import Terms
 from digest.theme import load_theme
-from digest.topics import TopicMatcher, assign, cover
+from digest.topics import cover
 from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
+
+
+_ANALYSIS_CONFIG = {"boilerplate", "topics", "summary"}
+"""The config keys a file's analysis depends on; changing another one (a title, the
+theme) keeps the cache."""
 
 
 @dataclass(frozen=True)
@@ -74,11 +81,23 @@ def build(
     drafts: bool = False,
     reporter: Reporter | None = None,
     strict: bool = False,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
     started = time.perf_counter()
     rendered = render_site(
-        config_path, output_dir, base_url, log, drafts, for_output=True, reporter=reporter
+        config_path,
+        output_dir,
+        base_url,
+        log,
+        drafts,
+        for_output=True,
+        reporter=reporter,
+        use_cache=use_cache,
+        jobs=jobs,
+        progress=progress,
     )
     if strict and rendered.warnings:
         n = len(rendered.warnings)
@@ -109,6 +128,9 @@ def render_site(
     drafts: bool = False,
     for_output: bool = False,
     reporter: Reporter | None = None,
+    use_cache: bool = True,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RenderedSite:
     """Every stage but writing. `for_output` also vets the output folder, up front."""
     stages: list[tuple[str, float]] = []
@@ -139,12 +161,19 @@ def render_site(
             line = line_in_file(site.config_path, ("theme",))
             raise DigestError(exc.message, site.config_path, line) from None
     with stage("read"):
-        articles = [a for a in read_all(site, warn) if drafts or not a.draft]
+        cache = Cache(
+            site.root / CACHE_FOLDER if use_cache else None,
+            "analysis",
+            f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}".encode(),
+        )
+        analysed = [
+            a for a in read_all(site, warn, cache, jobs, progress) if drafts or not a.article.draft
+        ]
+        articles = [a.article for a in analysed]
+        by_id = {a.article.id: a for a in analysed}
     with stage("topics"):
         terms = Terms()
-        matcher = TopicMatcher(config.topics, terms)
-        order = [t.slug for t in config.topics]
-        assignments = {a.id: assign(a, matcher, order) for a in articles}
+        assignments = {a.article.id: a.topics for a in analysed}
         coverage = cover(config.topics, articles, assignments)
         for number, topic in enumerate(coverage):
             if not topic.articles:
@@ -152,12 +181,20 @@ def render_site(
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("compare"):
-        comparison = compare_articles(articles, terms)
-        by_id = {a.id: a for a in articles}
-        compared = {t.slug: compare_topic(t, by_id, comparison) for t in coverage}
+        comparison = compare_articles(articles, terms, by_id)
+        article_by_id = {a.id: a for a in articles}
+        compared = {t.slug: compare_topic(t, article_by_id, comparison) for t in coverage}
     with stage("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
-        summaries = summarise(articles, coverage, config.summary, overrides, terms, comparison)
+        summaries = summarise(
+            articles,
+            coverage,
+            config.summary,
+            overrides,
+            terms,
+            comparison,
+            {a.article.id: a.summary for a in analysed},
+        )
     with stage("plan"):
         pages = plan(config, articles, assignments, coverage, summaries, comparison, compared)
         pages += archive_pages(config, pages)
@@ -176,6 +213,8 @@ def render_site(
             files |= search_index(articles, coverage, summaries)
         if log and not config.base_url:
             log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
+    if for_output:
+        cache.prune()
     return RenderedSite(
         site=site,
         files=files,
@@ -187,28 +226,37 @@ def render_site(
     )
 
 
-def read_all(site: Site, warn: Callable[[DigestError], None]) -> list[Article]:
-    """Every readable content file as an Article; each bad one is skipped with a warning.
+def read_all(
+    site: Site,
+    warn: Callable[[DigestError], None],
+    cache: Cache | None = None,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Analysis]:
+    """Every readable content file, analysed; each bad one is skipped with a warning.
 
     One bad file should not cost the reader the other fifty, so a problem with a file
     (bad front matter, no text, a page URL already taken) is reported and the file left
     out; `--strict` turns those warnings into a failed build.
     """
-    rules = compile_rules(site.config.boilerplate)
     topics = {t.slug for t in site.config.topics}
-    articles: list[Article] = []
-    seen: dict[str, Path] = {}
     content = _label(site.content_dir, site.root)
     paths = discover(site.content_dir, content)
     if not paths:
         warn(DigestError("no articles (.md, .markdown, .txt) found", content))
-    for path in paths:
-        label = _label(path, site.root)
+    labelled = [(path, _label(path, site.root).as_posix()) for path in paths]
+    job = Job(site.config, site.content_dir)
+    analyses: list[Analysis] = []
+    seen: dict[str, str] = {}
+    results = analyse_all(labelled, job, cache or Cache(None, "analysis", b""), jobs, progress)
+    for (_, label), result in zip(labelled, results, strict=True):
         try:
-            article = read_article(path, site.content_dir, rules, label)
+            if isinstance(result, Problem):
+                raise result.error()
+            article = result.article
             if article.id in seen:
                 raise DigestError(
-                    f"same page URL articles/{article.id}.html as {seen[article.id].as_posix()}; "
+                    f"same page URL articles/{article.id}.html as {seen[article.id]}; "
                     "give one of them a different `slug` in its front matter",
                     label,
                 )
@@ -223,8 +271,8 @@ def read_all(site: Site, warn: Callable[[DigestError], None]) -> list[Article]:
             warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
             continue
         seen[article.id] = label
-        articles.append(article)
-    return articles
+        analyses.append(result)
+    return analyses
 
 
 def _label(path: Path, root: Path) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.models import Article, SentenceRef, TopicCoverage
@@ -18,6 +19,9 @@ from digest.quotes import Quotation, QuoteGroup, extract, group
 from digest.sentences import words
 from digest.syndication import Syndication, detect
 from digest.terms import Terms
+
+if TYPE_CHECKING:
+    from digest.analysis import Analysis
 
 ONLY_IN_PER_SOURCE = 5
 """Sentences listed under "Only in <source>" per source, in article order."""
@@ -60,9 +64,23 @@ class Comparison:
         return tuple(r.article for r in self.reporting(ref))
 
 
-def compare_articles(articles: Sequence[Article], terms: Terms) -> Comparison:
-    index = sentence_terms(articles, terms)
-    quotations = {a.id: extract(a) for a in articles}
+def compare_articles(
+    articles: Sequence[Article],
+    terms: Terms,
+    analyses: Mapping[str, Analysis] | None = None,
+) -> Comparison:
+    """Relate the articles; `analyses` (by article id) supplies per-article work done
+    in the analysis stage, else it is done here."""
+    if analyses is None:
+        index = sentence_terms(articles, terms)
+        quotations = {a.id: extract(a) for a in articles}
+        syndication = detect(articles)
+    else:
+        index = SentenceTerms.of(
+            {SentenceRef(a.id, i): s for a in articles for i, s in analyses[a.id].stems.items()}
+        )
+        quotations = {a.id: analyses[a.id].quotations for a in articles}
+        syndication = detect(articles, known={a.id: analyses[a.id].shingles for a in articles})
     groups = group([q for a in articles for q in quotations[a.id]])
     quoted_with: dict[SentenceRef, set[SentenceRef]] = {}
     for quote_group in groups:
@@ -75,7 +93,7 @@ def compare_articles(articles: Sequence[Article], terms: Terms) -> Comparison:
         terms=index,
         agreement=compare(index),
         quotations=quotations,
-        syndication=detect(articles),
+        syndication=syndication,
         sources={a.id: a.source for a in articles},
         quote_groups=groups,
         quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},

@@ -111,14 +111,20 @@ def discover(content_dir: Path, label: Path | None = None) -> list[Path]:
 
 
 def read_article(
-    path: Path, content_dir: Path, rules: tuple[re.Pattern[str], ...], label: Path | None = None
+    path: Path,
+    content_dir: Path,
+    rules: tuple[re.Pattern[str], ...],
+    label: Path | None = None,
+    data: bytes | None = None,
 ) -> Article:
-    """Read one content file. `label` is the path used in error messages."""
+    """Read one content file. `label` is the path used in error messages; `data`, when
+    given, is the file's content already read (the bytes its cache key was made from)."""
     label = label or path
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DigestError(f"cannot read the file ({exc.strerror})", label) from None
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DigestError(f"cannot read the file ({exc.strerror})", label) from None
     text = _decode(data, label)
     if not text.strip():
         raise DigestError(f"{'only whitespace' if text else 'empty file'}; {_ADD_TEXT}", label)

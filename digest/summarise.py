@@ -225,16 +225,18 @@ def summarise(
     topics: Mapping[str, SummaryOverride],
     terms: Terms,
     comparison: Comparison,
+    article_summaries: Mapping[str, tuple[SentenceRef, ...]] | None = None,
 ) -> Summaries:
-    """Every article's summary (in source order) and every topic's (best first)."""
-    all_keywords = [kw for topic in coverage for kw in topic.keywords]
-    # An article summary depends on the article alone (no site-wide weights), so editing
-    # one article never changes another's summary, and each can be cached by content.
-    per_article = Summariser(config.for_articles(), terms, None, all_keywords)
-    article_summaries = {
-        a.id: per_article.pick(
-            [[Candidate(SentenceRef(a.id, s.index), s.text) for s in a.sentences if a.is_prose(s)]]
-        )
+    """Every article's summary (in source order) and every topic's (best first).
+
+    `article_summaries` are those made by the analysis stage; missing ones are made here.
+    """
+    done = article_summaries or {}
+    if any(a.id not in done for a in articles):
+        all_keywords = [kw for topic in coverage for kw in topic.keywords]
+        per_article = Summariser(config.for_articles(), terms, None, all_keywords)
+    summaries = {
+        a.id: done[a.id] if a.id in done else per_article.pick([article_candidates(a)])
         for a in articles
     }
     by_id = {a.id: a for a in articles}
@@ -260,7 +262,16 @@ def summarise(
             {a: i for i, a in enumerate(chronological)},
             comparison.same_as,
         )
-    return Summaries(article_summaries, topic_summaries)
+    return Summaries(summaries, topic_summaries)
+
+
+def article_candidates(article: Article) -> list[Candidate]:
+    """An article's summary candidates: its prose sentences, in order."""
+    return [
+        Candidate(SentenceRef(article.id, s.index), s.text)
+        for s in article.sentences
+        if article.is_prose(s)
+    ]
 
 
 def _dated(article: Article) -> tuple[int, str]:

@@ -18,7 +18,13 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from digest.models import Article
+
+Shingles = npt.NDArray[np.uint32]
+"""Sorted distinct shingle hashes: compact (4 bytes each), and intersected in C."""
 
 SHINGLE = 5
 """Words per shingle: long enough that two independent reports rarely share one."""
@@ -45,21 +51,27 @@ class Syndication:
         return len({source_of[self.original.get(a, a)] for a in article_ids})
 
 
-def shingles(article: Article) -> frozenset[int]:
+def shingles(article: Article) -> Shingles:
+    """The article's distinct shingle hashes, sorted (its first SKETCH are the sketch)."""
     words = [w.lower() for s in article.sentences for w in _WORD.findall(s.text)]
     if len(words) < SHINGLE:
-        return frozenset({zlib.crc32(" ".join(words).encode())}) if words else frozenset()
-    return frozenset(
-        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode())
-        for i in range(len(words) - SHINGLE + 1)
-    )
+        spans = [" ".join(words)] if words else []
+    else:
+        spans = [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    return np.unique(np.fromiter((zlib.crc32(w.encode()) for w in spans), np.uint32, len(spans)))
 
 
-def detect(articles: Sequence[Article], threshold: float = COPY) -> Syndication:
-    sets = {a.id: shingles(a) for a in articles}
+def detect(
+    articles: Sequence[Article],
+    threshold: float = COPY,
+    known: Mapping[str, Shingles] | None = None,
+) -> Syndication:
+    """Group copies; `known` holds shingles already computed (per-article analysis)."""
+    sets = {a.id: (known or {}).get(a.id) for a in articles}
+    sets = {a.id: shingles(a) if sets[a.id] is None else sets[a.id] for a in articles}
     index: dict[int, list[str]] = defaultdict(list)
     for article_id, shingle_set in sets.items():
-        for value in sorted(shingle_set)[:SKETCH]:
+        for value in shingle_set[:SKETCH].tolist():
             index[value].append(article_id)
     parent = {a.id: a.id for a in articles}
 
@@ -79,7 +91,8 @@ def detect(articles: Sequence[Article], threshold: float = COPY) -> Syndication:
                     continue
                 checked.add(pair)
                 small, large = sorted((sets[a], sets[b]), key=len)
-                if small and len(small & large) / len(small) >= threshold:
+                shared = np.intersect1d(small, large, assume_unique=True).size
+                if small.size and shared / small.size >= threshold:
                     ra, rb = root(a), root(b)
                     # The earliest (then first by id) copy stands for the group.
                     first, second = sorted((ra, rb), key=order.__getitem__)

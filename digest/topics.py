@@ -45,7 +45,10 @@ class TopicMatcher:
     def hits(self, text: str) -> tuple[TopicHit, ...]:
         """The topics whose keywords occur in `text`, each with the keywords found."""
         tokens = words(text)
-        stems = [self._terms.stem(t) for t in tokens]
+        return self.hits_in(tokens, [self._terms.stem(t) for t in tokens])
+
+    def hits_in(self, tokens: Sequence[str], stems: Sequence[str]) -> tuple[TopicHit, ...]:
+        """`hits` for a sentence already split into words and stemmed."""
         found: dict[str, list[str]] = {}
         for i in range(len(tokens)):
             for key in (stems[i], tokens[i]):

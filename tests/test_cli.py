@@ -96,7 +96,9 @@ def test_failed_build_leaves_the_previous_output(
     assert main(["build", "--strict", "--config", str(config)]) == 1
     after = {p: p.read_bytes() for p in (config.parent / "public").rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in config.parent.iterdir()) == ["config.yaml", "content", "public"]
+    # Only the output and the cache, never a half-written folder beside them.
+    names = sorted(p.name for p in config.parent.iterdir())
+    assert names == [".digest-cache", "config.yaml", "content", "public"]
 
 
 def test_refuses_to_replace_a_folder_it_did_not_write(

@@ -1,0 +1,193 @@
+"""What digest learns from one article on its own, computed once per file content.
+
+Reading, stemming, topic hits, quotations, shingles and the article's own summary
+depend on nothing but the file and the config. That is most of a build's work, so a
+cold build spreads it over a process pool and a rebuild takes it from `.digest-cache/`;
+the cross-article stages (agreement, key quotes, topic summaries) start from these
+records. Results come back in file order whichever way they were made, so the site is
+the same byte for byte.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.cache import Cache
+from digest.clean import compile_rules
+from digest.config import Config
+from digest.errors import DigestError
+from digest.models import Article, ArticleTopics
+from digest.quotes import Quotation, extract
+from digest.read import read_article
+from digest.sentences import words
+from digest.summarise import Summariser, article_candidates
+from digest.syndication import Shingles, shingles
+from digest.terms import Terms
+from digest.topics import TopicMatcher
+
+POOL_FROM = 16
+"""Fewer files than this are analysed in-process: starting workers costs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    article: Article
+    stems: Mapping[int, frozenset[str]]
+    """Prose sentence index -> its content stems (the agreement measure's input)."""
+    topics: ArticleTopics
+    quotations: tuple[Quotation, ...]
+    shingles: Shingles
+    summary: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that cannot be used; a picklable stand-in for its DigestError."""
+
+    message: str
+    path: str
+    line: int | None
+
+    def error(self) -> DigestError:
+        return DigestError(self.message, self.path, self.line)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every file's analysis depends on besides the file: sent once to each worker."""
+
+    config: Config
+    content_dir: Path
+
+
+class Analyser:
+    """The per-process tools (stemmer memo, topic matcher, summariser) for one Job."""
+
+    def __init__(self, job: Job) -> None:
+        config = job.config
+        self._content_dir = job.content_dir
+        self._rules = compile_rules(config.boilerplate)
+        self._terms = terms = Terms()
+        self._matcher = TopicMatcher(config.topics, terms)
+        self._order = [t.slug for t in config.topics]
+        keywords = [kw for topic in config.topics for kw in topic.keywords]
+        # An article summary depends on the article alone (no site-wide weights), so
+        # editing one article never changes another's summary.
+        self._summariser = Summariser(config.summary.for_articles(), terms, None, keywords)
+
+    def analyse(self, path: Path, label: str, data: bytes) -> Analysis | Problem:
+        try:
+            article = read_article(path, self._content_dir, self._rules, Path(label), data)
+        except DigestError as problem:
+            return Problem(problem.message, label, problem.line)
+        terms, stop = self._terms, self._terms.stop_words
+        stems: dict[int, frozenset[str]] = {}
+        hits = []
+        for sentence in article.sentences:
+            tokens = words(sentence.text)
+            stemmed = [terms.stem(t) for t in tokens]
+            hits.append(self._matcher.hits_in(tokens, stemmed))
+            if article.is_prose(sentence):
+                stems[sentence.index] = frozenset(
+                    s for t, s in zip(tokens, stemmed, strict=True)
+                    if len(t) > 1 and t.lower() not in stop
+                )
+        member = {h.topic for sentence_hits in hits for h in sentence_hits}
+        member |= set(article.forced_topics)
+        topics = ArticleTopics(
+            article.id, tuple(hits), tuple(slug for slug in self._order if slug in member)
+        )
+        return Analysis(
+            article=article,
+            stems=stems,
+            topics=topics,
+            quotations=extract(article),
+            shingles=shingles(article),
+            summary=self._summariser.pick([article_candidates(article)]),
+        )
+
+
+def analyse_all(
+    paths: Sequence[tuple[Path, str]],
+    job: Job,
+    cache: Cache,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Analysis | Problem]:
+    """Every file's analysis, in the order given: from the cache, else computed.
+
+    `paths` pairs each file with its label for messages; `jobs` is the number of worker
+    processes (0: one per CPU). `progress(done, total)` is called as files finish.
+    """
+    results: list[Analysis | Problem | None] = [None] * len(paths)
+    missing: list[tuple[int, str, Path, str, bytes]] = []
+    for number, (path, label) in enumerate(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            results[number] = Problem(f"cannot read the file ({exc.strerror})", label, None)
+            continue
+        key = cache.key(label.encode(), data)
+        found = cache.load(key)
+        if isinstance(found, Analysis):
+            results[number] = found
+        else:
+            missing.append((number, key, path, label, data))
+    done = len(paths) - len(missing)
+    if progress:
+        progress(done, len(paths))
+    for (number, key, *_), result in zip(missing, _compute(missing, job, jobs), strict=True):
+        results[number] = result
+        if isinstance(result, Analysis):
+            cache.store(key, result)
+        done += 1
+        if progress:
+            progress(done, len(paths))
+    return [r for r in results if r is not None]
+
+
+def _compute(
+    missing: Sequence[tuple[int, str, Path, str, bytes]], job: Job, jobs: int
+) -> Iterator[Analysis | Problem]:
+    work = [(path, label, data) for _, _, path, label, data in missing]
+    workers = min(jobs or cpu_count(), max(1, len(work) // 8))
+    # fork is safe only without other threads (digest serve builds beside its server).
+    if workers < 2 or len(work) < POOL_FROM or threading.active_count() > 1 or not _can_fork():
+        analyser = Analyser(job)
+        yield from (analyser.analyse(*item) for item in work)
+        return
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(32, len(work) // (workers * 4)))
+    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
+        yield from pool.map(_analyse, work, chunksize=chunk)
+
+
+def cpu_count() -> int:
+    """CPUs this process may use (a CI container often has fewer than the machine)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+_worker: Analyser | None = None
+"""The worker process's Analyser, made once by `_start` (each process has its own)."""
+
+
+def _start(job: Job) -> None:
+    global _worker
+    _worker = Analyser(job)
+
+
+def _analyse(item: tuple[Path, str, bytes]) -> Analysis | Problem:
+    assert _worker is not None, "worker started without its job"
+    return _worker.analyse(*item)
