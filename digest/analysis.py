@@ -22,7 +22,7 @@ from digest.cache import Cache
 from digest.clean import compile_rules
 from digest.config import Config
 from digest.errors import DigestError
-from digest.models import Article, ArticleTopics
+from digest.models import Article, ArticleTopics, SentenceRef
 from digest.quotes import Quotation, extract
 from digest.read import read_article
 from digest.sentences import words
@@ -95,7 +95,8 @@ class Analyser:
             hits.append(self._matcher.hits_in(tokens, stemmed))
             if article.is_prose(sentence):
                 stems[sentence.index] = frozenset(
-                    s for t, s in zip(tokens, stemmed, strict=True)
+                    s
+                    for t, s in zip(tokens, stemmed, strict=True)
                     if len(t) > 1 and t.lower() not in stop
                 )
         member = {h.topic for sentence_hits in hits for h in sentence_hits}

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest.archive import archive_pages
 from digest.analysis import Analysis, Job, Problem, analyse_all
+from digest.archive import archive_pages
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
 from digest.compare import compare_articles, compare_topic
@@ -21,7 +21,6 @@ from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.export import digest_json
 from digest.feeds import build_time, feeds
-from digest.models import Article
 from digest.read import discover
 from digest.render import render
 from digest.reporter import NullReporter, Reporter
@@ -34,7 +33,6 @@ from digest.theme import load_theme
 from digest.topics import cover
 from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
-
 
 _ANALYSIS_CONFIG = {"boilerplate", "topics", "summary"}
 """The config keys a file's analysis depends on; changing another one (a title, the

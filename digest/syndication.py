@@ -67,8 +67,8 @@ def detect(
     known: Mapping[str, Shingles] | None = None,
 ) -> Syndication:
     """Group copies; `known` holds shingles already computed (per-article analysis)."""
-    sets = {a.id: (known or {}).get(a.id) for a in articles}
-    sets = {a.id: shingles(a) if sets[a.id] is None else sets[a.id] for a in articles}
+    given = known or {}
+    sets = {a.id: given[a.id] if a.id in given else shingles(a) for a in articles}
     index: dict[int, list[str]] = defaultdict(list)
     for article_id, shingle_set in sets.items():
         for value in shingle_set[:SKETCH].tolist():

@@ -40,7 +40,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(p.name for p in root.iterdir() if ".digest-" in p.name and p.name != ".digest-cache")
+    staged = (p.name for p in root.iterdir() if ".digest-" in p.name)
+    return sorted(name for name in staged if name != ".digest-cache")
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
