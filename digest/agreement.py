@@ -79,7 +79,7 @@ class Agreement:
     """
 
     statement: Mapping[SentenceRef, int]
-    """Sentence -> its statement, for sentences that agree with some other sentence."""
+    """Sentence -> its statement, only for sentences that agree with another article's."""
     members: Sequence[tuple[SentenceRef, ...]]
     """Statement -> its sentences, in order."""
     linked: Mapping[int, tuple[int, ...]]
@@ -162,5 +162,16 @@ def compare(index: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreemen
             if weight / min(totals[i], totals[j]) >= threshold:
                 linked[i].append(j)
                 linked[j].append(i)
-    statement = {ref: i for i, refs in enumerate(members) for ref in refs}
+    statement = {
+        ref: i
+        for i, refs in enumerate(members)
+        if _crosses(refs, [members[j] for j in linked.get(i, ())])
+        for ref in refs
+    }
     return Agreement(statement, members, {i: tuple(sorted(js)) for i, js in linked.items()})
+
+
+def _crosses(refs: tuple[SentenceRef, ...], others: list[tuple[SentenceRef, ...]]) -> bool:
+    """Whether a statement has a sentence in another article than its own sentences'."""
+    articles = {r.article for r in refs}
+    return len(articles) > 1 or any(r.article not in articles for o in others for r in o)

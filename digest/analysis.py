@@ -143,10 +143,8 @@ def analyse_all(
     done = len(paths) - len(missing)
     if progress:
         progress(done, len(paths))
-    for (number, key, *_), result in zip(missing, _compute(missing, job, jobs), strict=True):
+    for (number, *_), result in zip(missing, _compute(missing, job, cache, jobs), strict=True):
         results[number] = result
-        if isinstance(result, Analysis):
-            cache.store(key, result)
         done += 1
         if progress:
             progress(done, len(paths))
@@ -154,19 +152,31 @@ def analyse_all(
 
 
 def _compute(
-    missing: Sequence[tuple[int, str, Path, str, bytes]], job: Job, jobs: int
+    missing: Sequence[tuple[int, str, Path, str, bytes]], job: Job, cache: Cache, jobs: int
 ) -> Iterator[Analysis | Problem]:
-    work = [(path, label, data) for _, _, path, label, data in missing]
+    """Analyse and store each file; workers store their own results, in parallel."""
+    work = [(key, path, label, data) for _, key, path, label, data in missing]
     workers = min(jobs or cpu_count(), max(1, len(work) // 8))
     # fork is safe only without other threads (digest serve builds beside its server).
     if workers < 2 or len(work) < POOL_FROM or threading.active_count() > 1 or not _can_fork():
         analyser = Analyser(job)
-        yield from (analyser.analyse(*item) for item in work)
+        yield from (_stored(cache, analyser, item) for item in work)
         return
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(32, len(work) // (workers * 4)))
-    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(job,)) as pool:
+    start = (job, cache)
+    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=start) as pool:
         yield from pool.map(_analyse, work, chunksize=chunk)
+
+
+def _stored(
+    cache: Cache, analyser: Analyser, item: tuple[str, Path, str, bytes]
+) -> Analysis | Problem:
+    key, *file = item
+    result = analyser.analyse(*file)
+    if isinstance(result, Analysis):
+        cache.store(key, result)
+    return result
 
 
 def cpu_count() -> int:
@@ -180,15 +190,16 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-_worker: Analyser | None = None
-"""The worker process's Analyser, made once by `_start` (each process has its own)."""
+_worker: tuple[Analyser, Cache] | None = None
+"""The worker process's Analyser and cache, made once by `_start` (one per process)."""
 
 
-def _start(job: Job) -> None:
+def _start(job: Job, cache: Cache) -> None:
     global _worker
-    _worker = Analyser(job)
+    _worker = (Analyser(job), cache)
 
 
-def _analyse(item: tuple[Path, str, bytes]) -> Analysis | Problem:
+def _analyse(item: tuple[str, Path, str, bytes]) -> Analysis | Problem:
     assert _worker is not None, "worker started without its job"
-    return _worker.analyse(*item)
+    analyser, cache = _worker
+    return _stored(cache, analyser, item)

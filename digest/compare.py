@@ -44,16 +44,14 @@ class Comparison:
     quoted_with: Mapping[SentenceRef, tuple[SentenceRef, ...]]
     """Sentence -> sentences of other articles that carry a quotation it carries."""
 
+    reporters: Mapping[SentenceRef, tuple[SentenceRef, ...]]
+    """`reporting` of every sentence that another independent source reports too."""
+
     def reporting(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
         """The sentences that report the statement of `ref`: itself, then one sentence
         per other independent source (copies and second articles of an outlet add
         nothing), in article order."""
-        others = sorted({*self.agreement.of(ref), *self.quoted_with.get(ref, ())})
-        seen: dict[str, SentenceRef] = {}
-        for other in (ref, *others):
-            article = other.article
-            seen.setdefault(self.sources[self.syndication.original.get(article, article)], other)
-        return tuple(seen.values())
+        return self.reporters.get(ref) or (ref,)
 
     def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
         """Every sentence of another article that says the same as `ref`."""
@@ -89,14 +87,26 @@ def compare_articles(
             others = {r for r in carriers if r.article != q.ref.article}
             if others:
                 quoted_with.setdefault(q.ref, set()).update(others)
+    agreement = compare(index)
+    sources = {a.id: a.source for a in articles}
+    reporters = {}
+    for ref in sorted({*agreement.statement, *quoted_with}):
+        others = sorted({*agreement.of(ref), *quoted_with.get(ref, ())})
+        seen: dict[str, SentenceRef] = {}
+        for other in (ref, *others):
+            article = syndication.original.get(other.article, other.article)
+            seen.setdefault(sources[article], other)
+        if len(seen) > 1:
+            reporters[ref] = tuple(seen.values())
     return Comparison(
         terms=index,
-        agreement=compare(index),
+        agreement=agreement,
         quotations=quotations,
         syndication=syndication,
-        sources={a.id: a.source for a in articles},
+        sources=sources,
         quote_groups=groups,
         quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
+        reporters=reporters,
     )
 
 

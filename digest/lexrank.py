@@ -19,6 +19,24 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 
 
 class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
+    def _to_words_set(self, sentence: Any) -> list[str]:
+        """sumy's word list (normalised, stop words out, stemmed), memoised per word:
+        the same few thousand words recur in every sentence."""
+        stop_words = self._stop_words
+        memo = getattr(self, "_memo", None)
+        if memo is None or memo[0] is not stop_words:
+            memo = self._memo = (stop_words, {})
+        stems = memo[1]
+        found = []
+        for word in sentence.words:
+            stem = stems.get(word)
+            if stem is None:
+                normal = self.normalize_word(word)
+                stem = stems[word] = "" if normal in stop_words else self.stem_word(normal)
+            if stem:
+                found.append(stem)
+        return found
+
     @staticmethod
     def _compute_idf(sentences: Sequence[Sequence[str]]) -> dict[str, float]:
         count = len(sentences)

@@ -28,6 +28,10 @@ _PROBE_DF = 64
 """A word pair in more quotations than this is too common to propose candidates."""
 
 _DOUBLE = '"“”„″'
+_DOUBLE_MARK = re.compile('["“”„″]')
+_SINGLE_END = re.compile("[’'\"“”„″]")
+_OPENER = re.compile("[\"“„″‘']")
+"""Characters that may open a quotation (a closing ” never does)."""
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 _VERBS = (
@@ -102,32 +106,30 @@ class Quotation:
 def spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every top-level quotation in `text`, marks excluded."""
     found: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
+    n = len(text)
+    mark = _OPENER.search(text)
+    while mark is not None:
+        i = mark.start()
         ch = text[i]
-        if ch in _DOUBLE and ch != "”":
-            end = _next(text, i + 1, _DOUBLE)
+        nxt = i + 1
+        if ch in _DOUBLE:
+            end = _next(text, i + 1, _DOUBLE_MARK)
             stop = n if end < 0 else end
             if stop > i + 1:
                 found.append((i + 1, stop))
-            i = stop + 1
-        elif ch == "‘" or (ch == "'" and _opens_single(text, i)):
+            nxt = stop + 1
+        elif ch == "‘" or _opens_single(text, i):
             end = _single_close(text, i + 1, ch)
             if end > i + 1:
                 found.append((i + 1, end))
-                i = end + 1
-            else:
-                i += 1
-        else:
-            i += 1
+                nxt = end + 1
+        mark = _OPENER.search(text, nxt)
     return found
 
 
-def _next(text: str, start: int, chars: str) -> int:
-    for j in range(start, len(text)):
-        if text[j] in chars:
-            return j
-    return -1
+def _next(text: str, start: int, chars: re.Pattern[str]) -> int:
+    found = chars.search(text, start)
+    return -1 if found is None else found.start()
 
 
 def _opens_single(text: str, i: int) -> bool:
@@ -136,7 +138,8 @@ def _opens_single(text: str, i: int) -> bool:
 
 def _single_close(text: str, start: int, opener: str) -> int:
     closers = "’" if opener == "‘" else "'"
-    for j in range(start, len(text)):
+    for m in _SINGLE_END.finditer(text, start):
+        j = m.start()
         if text[j] in closers:
             after = text[j + 1] if j + 1 < len(text) else " "
             if not after.isalpha():

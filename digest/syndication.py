@@ -52,13 +52,29 @@ class Syndication:
 
 
 def shingles(article: Article) -> Shingles:
-    """The article's distinct shingle hashes, sorted (its first SKETCH are the sketch)."""
-    words = [w.lower() for s in article.sentences for w in _WORD.findall(s.text)]
-    if len(words) < SHINGLE:
-        spans = [" ".join(words)] if words else []
-    else:
-        spans = [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
-    return np.unique(np.fromiter((zlib.crc32(w.encode()) for w in spans), np.uint32, len(spans)))
+    """The article's distinct shingle hashes, sorted (its first SKETCH are the sketch).
+
+    Each word is hashed once (crc32, the same on every machine) and a shingle's hash is
+    a polynomial of its words' hashes, computed for all shingles at once.
+    """
+    words = _WORD.findall(" ".join(s.text for s in article.sentences).lower())
+    if not words:
+        return np.zeros(0, np.uint32)
+    memo: dict[str, int] = {}
+    for word in words:
+        if word not in memo:
+            memo[word] = zlib.crc32(word.encode())
+    hashes = np.fromiter((memo[w] for w in words), np.uint64, len(words))
+    width = min(SHINGLE, len(words))
+    count = len(words) - width + 1
+    combined = np.zeros(count, np.uint64)
+    for offset in range(width):
+        combined = (combined * _BASE + hashes[offset : offset + count]) & _MASK
+    return np.unique(combined.astype(np.uint32))
+
+
+_BASE = np.uint64(1_000_003)
+_MASK = np.uint64(0xFFFFFFFF)
 
 
 def detect(

@@ -24,13 +24,17 @@ class Terms:
         self.language = language
         self._stemmer = SnowballStemmer(language)
         self._stems: dict[str, str] = {}
+        self._by_key: dict[str, str] = {}
         self.stop_words = frozenset(get_stop_words(language))
 
     def stem(self, word: str) -> str:
-        key = _POSSESSIVE.sub("", word.lower()) or word.lower()
-        stem = self._stems.get(key)
+        stem = self._stems.get(word)  # as written: most words were seen before
         if stem is None:
-            stem = self._stems[key] = self._stemmer.stem(key)
+            key = _POSSESSIVE.sub("", word.lower()) or word.lower()
+            stem = self._by_key.get(key)
+            if stem is None:
+                stem = self._by_key[key] = self._stemmer.stem(key)
+            self._stems[word] = stem
         return stem
 
     def stems(self, text: str) -> list[str]:
