@@ -172,8 +172,8 @@ def _compute(
 def _stored(
     cache: Cache, analyser: Analyser, item: tuple[str, Path, str, bytes]
 ) -> Analysis | Problem:
-    key, *file = item
-    result = analyser.analyse(*file)
+    key, path, label, data = item
+    result = analyser.analyse(path, label, data)
     if isinstance(result, Analysis):
         cache.store(key, result)
     return result

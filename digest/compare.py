@@ -89,11 +89,11 @@ def compare_articles(
                 quoted_with.setdefault(q.ref, set()).update(others)
     agreement = compare(index)
     sources = {a.id: a.source for a in articles}
-    reporters = {}
+    reporters: dict[SentenceRef, tuple[SentenceRef, ...]] = {}
     for ref in sorted({*agreement.statement, *quoted_with}):
-        others = sorted({*agreement.of(ref), *quoted_with.get(ref, ())})
+        partners = sorted({*agreement.of(ref), *quoted_with.get(ref, ())})
         seen: dict[str, SentenceRef] = {}
-        for other in (ref, *others):
+        for other in (ref, *partners):
             article = syndication.original.get(other.article, other.article)
             seen.setdefault(sources[article], other)
         if len(seen) > 1:

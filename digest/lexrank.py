@@ -23,9 +23,10 @@ class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
         """sumy's word list (normalised, stop words out, stemmed), memoised per word:
         the same few thousand words recur in every sentence."""
         stop_words = self._stop_words
-        memo = getattr(self, "_memo", None)
+        memo: tuple[object, dict[str, str]] | None = getattr(self, "_memo", None)
         if memo is None or memo[0] is not stop_words:
-            memo = self._memo = (stop_words, {})
+            memo = (stop_words, {})
+            self._memo = memo
         stems = memo[1]
         found = []
         for word in sentence.words:
