@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest import freshness
 from digest.analysis import Analysis, Job, Problem, analyse_all
 from digest.archive import archive_pages
 from digest.cache import FOLDER as CACHE_FOLDER
@@ -29,7 +30,7 @@ from digest.seo import seo_files
 from digest.site import plan, site_view
 from digest.summarise import summarise
 from digest.terms import Terms
-from digest.theme import load_theme
+from digest.theme import BUNDLED, load_theme
 from digest.topics import cover
 from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
@@ -50,11 +51,11 @@ class BuildResult:
     stages: tuple[tuple[str, float], ...] = field(default=())
     warnings: tuple[DigestError, ...] = field(default=())
 
+    def contents(self) -> str:
+        return f"{self.pages} pages from {self.articles} articles ({self.topics} topics)"
+
     def summary(self) -> str:
-        return (
-            f"Built {self.pages} pages from {self.articles} articles "
-            f"({self.topics} topics) in {self.seconds:.1f} s"
-        )
+        return f"Built {self.contents()} in {self.seconds:.1f} s"
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,12 @@ def build(
         count = f"{n} warning{'s' if n > 1 else ''}"
         raise DigestError(f"{count} with --strict; the previous output is unchanged")
     begin = time.perf_counter()
-    written = write_site(rendered.files, rendered.site.output_dir)
+    site = rendered.site
+    written = write_site(rendered.files, site.output_dir)
     write_seconds = time.perf_counter() - begin
     if log:
         log(f"{'write':<10} {write_seconds * 1000:8.1f} ms")
-    return BuildResult(
+    result = BuildResult(
         output_dir=rendered.site.output_dir,
         pages=rendered.pages,
         files=written,
@@ -116,6 +118,17 @@ def build(
         stages=(*rendered.stages, ("write", write_seconds)),
         warnings=rendered.warnings,
     )
+    if use_cache:
+        watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
+        freshness.record(
+            site.config_path,
+            freshness.options(output_dir, base_url, drafts),
+            (*watched, BUNDLED),
+            site.output_dir,
+            result.contents(),
+            [str(w) for w in rendered.warnings],
+        )
+    return result
 
 
 def render_site(

@@ -80,6 +80,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from digest import freshness
+
+    if not args.no_cache:
+        options = freshness.options(args.output, args.base_url, args.drafts)
+        last = freshness.last_build_if_current(args.config, options)
+        if last is not None and not (args.strict and last.warnings):
+            for warning in last.warnings:
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"Up to date: {last.summary}; nothing changed since the last build")
+            return 0
+
     from digest.build import build
     from digest.reporter import StreamReporter
 

@@ -1,0 +1,125 @@
+"""The no-op fast path: know, without building, that a build would change nothing.
+
+A scheduled CI job rebuilds a digest many times a day, mostly with nothing new. After
+each build digest records what the site was made from (every byte of the config, the
+content, the themes and digest's own code, plus the command-line options) and what it
+wrote (every output file's path, size and modification time). When both still match,
+the output is already what a build would write, so `digest build` says so and stops.
+The check reads and hashes the inputs but imports nothing heavy, which is what keeps it
+cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.cache import FOLDER, code_fingerprint
+
+MANIFEST = "last-build.json"
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """What the previous successful build reported, to repeat it."""
+
+    summary: str
+    warnings: tuple[str, ...]
+
+
+def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict[str, object]:
+    """The command-line options a build's output depends on."""
+    return {
+        "output": None if output_dir is None else str(output_dir.resolve()),
+        "base_url": base_url,
+        "drafts": drafts,
+    }
+
+
+def inputs_digest(config_path: Path, watched: Iterable[str], options: Mapping[str, object]) -> str:
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(json.dumps(options, sort_keys=True).encode())
+    for path in [str(config_path), *sorted(watched)]:
+        _hash_tree(Path(path), digest)
+    return digest.hexdigest()
+
+
+def output_digest(out: Path) -> str:
+    """Paths, sizes and times of the output files: any change by hand shows."""
+    digest = hashlib.sha256()
+    if not out.is_dir():
+        return "missing"
+    for root, dirs, files in os.walk(out):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            stat = os.stat(path)
+            relative = os.path.relpath(path, out)
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def record(
+    config_path: Path,
+    options: Mapping[str, object],
+    watched: Sequence[Path],
+    out: Path,
+    summary: str,
+    warnings: Sequence[str],
+) -> None:
+    """Remember a successful build; a manifest that cannot be written costs only speed."""
+    folder = config_path.parent / FOLDER
+    names = [str(p.resolve()) for p in watched]
+    manifest = {
+        "inputs": inputs_digest(config_path.resolve(), names, options),
+        "watched": names,
+        "output": str(out.resolve()),
+        "output_digest": output_digest(out),
+        "summary": summary,
+        "warnings": list(warnings),
+    }
+    try:
+        folder.mkdir(exist_ok=True)
+        temporary = folder / f".{MANIFEST}.{os.getpid()}"
+        temporary.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(temporary, folder / MANIFEST)
+    except OSError:
+        pass
+
+
+def last_build_if_current(config_path: Path, options: Mapping[str, object]) -> LastBuild | None:
+    """The previous build's report when nothing it depends on has changed, else None."""
+    try:
+        text = (config_path.parent / FOLDER / MANIFEST).read_text(encoding="utf-8")
+        manifest = json.loads(text)
+        watched = [str(w) for w in manifest["watched"]]
+        out = Path(manifest["output"])
+        if manifest["output_digest"] != output_digest(out):
+            return None
+        if manifest["inputs"] != inputs_digest(config_path.resolve(), watched, options):
+            return None
+        return LastBuild(str(manifest["summary"]), tuple(str(w) for w in manifest["warnings"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _hash_tree(path: Path, digest: hashlib._Hash) -> None:
+    """A file's bytes, or every file under a folder (names and bytes), or its absence."""
+    digest.update(f"\0{path}\0".encode())
+    if path.is_file():
+        digest.update(path.read_bytes())
+        return
+    if not path.is_dir():
+        digest.update(b"missing")
+        return
+    for root, dirs, files in os.walk(path):
+        dirs.sort()
+        for name in sorted(files):
+            file = os.path.join(root, name)
+            digest.update(f"{os.path.relpath(file, path)}\0".encode())
+            with open(file, "rb") as handle:
+                digest.update(handle.read())

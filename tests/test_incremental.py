@@ -1,0 +1,158 @@
+"""Rebuilds: the cache, the worker pool and the no-op check never change a byte of output.
+
+Each test builds a site, changes it the way a user does (edit, add, delete an article,
+edit a template or the config, corrupt the cache), rebuilds with the cache, and compares
+every file with a cold build of the same input made with no cache at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.build import build
+from digest.cache import FOLDER
+from digest.cli import main
+from tests.conftest import SiteMaker
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "content").glob("*.txt"))
+
+CONFIG = """
+title: Rebuilds
+topics:
+  - name: Olympics boycott
+    keywords: [Olympics, boycott, Beijing]
+  - name: Ukraine
+    keywords: [Ukraine, Russia]
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def cold(config: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The site a first build on a fresh machine makes: no cache, one process."""
+    out = tmp_path / "cold-output"
+    shutil.rmtree(out, ignore_errors=True)
+    build(config, out, use_cache=False, jobs=1)
+    return tree(out)
+
+
+@pytest.fixture
+def site(make_site: SiteMaker) -> Path:
+    """The example articles plus variants of them, enough to start the worker pool."""
+    files = {path.name: path.read_text(encoding="utf-8") for path in SEEDS}
+    for number in range(16):
+        lines = SEEDS[number % len(SEEDS)].read_text(encoding="utf-8").splitlines()
+        front = f"---\ntitle: Variant {number}\nsource: Outlet {number % 7}\n"
+        front += f"date: 2022-01-{10 + number}\n---\n"
+        files[f"variant-{number:02}.md"] = front + "\n\n".join(lines[number % 3 :])
+    return make_site(CONFIG, files)
+
+
+def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path) -> None:
+    content = site.parent / "content"
+    out = site.parent / "public"
+    build(site, jobs=2)  # the pool computes and caches every article
+    assert tree(out) == cold(site, tmp_path)
+    assert len(list((site.parent / FOLDER / "analysis").glob("*.pickle"))) == len(SEEDS) + 16
+
+    edited = content / "variant-03.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("said", "stated"), "utf-8")
+    (content / "added.md").write_text(
+        "---\ntitle: A late report\nsource: Late Wire\ndate: 2022-02-10\n---\n"
+        "Officials said on Thursday that the boycott of the Beijing Olympics would widen.\n",
+        encoding="utf-8",
+    )
+    (content / "variant-07.md").unlink()
+    build(site, jobs=2)
+    assert tree(out) == cold(site, tmp_path)
+
+    (site.parent / "templates").mkdir()
+    (site.parent / "templates" / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block title %}Lost{% endblock %}', encoding="utf-8"
+    )
+    site.write_text(CONFIG.replace("Rebuilds", "Rebuilt"), encoding="utf-8")
+    build(site, jobs=2)
+    rebuilt = tree(out)
+    assert rebuilt == cold(site, tmp_path)
+    assert b"Lost" in rebuilt["404.html"] and b"Rebuilt" in rebuilt["index.html"]
+
+
+def test_corrupt_cache_entries_are_recomputed(site: Path, tmp_path: Path) -> None:
+    build(site, jobs=1)
+    entries = sorted((site.parent / FOLDER / "analysis").glob("*.pickle"))
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:40])
+    build(site, jobs=1)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    assert entries[0].read_bytes() != b"not a pickle"
+
+
+def test_the_cache_drops_entries_no_article_uses(site: Path) -> None:
+    build(site, jobs=1)
+    folder = site.parent / FOLDER / "analysis"
+    before = len(list(folder.glob("*.pickle")))
+    (site.parent / "content" / "variant-00.md").unlink()
+    build(site, jobs=1)
+    assert len(list(folder.glob("*.pickle"))) == before - 1
+
+
+def test_a_topic_change_recomputes_what_depends_on_it(site: Path, tmp_path: Path) -> None:
+    build(site, jobs=1)
+    site.write_text(CONFIG + "  - name: Taiwan\n    keywords: [Taiwan]\n", encoding="utf-8")
+    build(site, jobs=1)
+    assert (site.parent / "public" / "topics" / "taiwan.html").is_file()
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_noop_rebuild_writes_nothing_and_says_so(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["build", "--config", str(site)]) == 0
+    out = site.parent / "public"
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    capsys.readouterr()
+    assert main(["build", "--config", str(site)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("Up to date: ") and "nothing changed" in said
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == stamps
+
+    # Anything the site is made of, or the output itself, changed: a real build.
+    for change in (
+        lambda: (site.parent / "content" / "variant-01.md").write_text("Harbour news.\n"),
+        lambda: (out / "index.html").unlink(),
+        lambda: (site.parent / "static").mkdir(),
+        lambda: (site.parent / "static" / "extra.css").write_text("body{}"),
+    ):
+        change()
+        assert main(["build", "--config", str(site)]) == 0
+        assert capsys.readouterr().out.startswith("Built ")
+    assert main(["build", "--config", str(site), "--drafts"]) == 0
+    assert capsys.readouterr().out.startswith("Built "), "other options, other output"
+    assert main(["build", "--config", str(site), "--no-cache"]) == 0
+    assert capsys.readouterr().out.startswith("Built ")
+
+
+def test_noop_rebuild_repeats_the_warnings(
+    make_site: SiteMaker, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = make_site(
+        CONFIG,
+        {"a.txt": "Russia massed troops near Ukraine on Monday, officials said.\n", "b.md": ""},
+    )
+    assert main(["build", "--config", str(config)]) == 0
+    first = capsys.readouterr().err
+    assert "b.md: empty file" in first
+    assert main(["build", "--config", str(config)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Up to date: ") and captured.err == first
+    assert main(["build", "--config", str(config), "--strict"]) == 1, "strict still fails"
