@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from digest import freshness
@@ -82,7 +83,7 @@ def build(
     strict: bool = False,
     use_cache: bool = True,
     jobs: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
     started = time.perf_counter()
@@ -103,6 +104,8 @@ def build(
         count = f"{n} warning{'s' if n > 1 else ''}"
         raise DigestError(f"{count} with --strict; the previous output is unchanged")
     begin = time.perf_counter()
+    if progress:
+        progress("write", 0, 0)
     site = rendered.site
     written = write_site(rendered.files, site.output_dir)
     write_seconds = time.perf_counter() - begin
@@ -141,7 +144,7 @@ def render_site(
     reporter: Reporter | None = None,
     use_cache: bool = True,
     jobs: int = 0,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> RenderedSite:
     """Every stage but writing. `for_output` also vets the output folder, up front."""
     stages: list[tuple[str, float]] = []
@@ -154,6 +157,8 @@ def render_site(
     @contextmanager
     def stage(name: str) -> Iterator[None]:
         begin = time.perf_counter()
+        if progress:
+            progress(name, 0, 0)
         yield
         stages.append((name, time.perf_counter() - begin))
         if log:
@@ -178,7 +183,9 @@ def render_site(
             f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}".encode(),
         )
         analysed = [
-            a for a in read_all(site, warn, cache, jobs, progress) if drafts or not a.article.draft
+            a
+            for a in read_all(site, warn, cache, jobs, progress and partial(progress, "read"))
+            if drafts or not a.article.draft
         ]
         articles = [a.article for a in analysed]
         by_id = {a.article.id: a for a in analysed}

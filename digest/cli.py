@@ -92,21 +92,28 @@ def _build(args: argparse.Namespace) -> int:
             return 0
 
     from digest.build import build
-    from digest.reporter import StreamReporter
+    from digest.progress import Progress
 
-    def log(line: str) -> None:
-        print(line, file=sys.stderr)
+    progress = Progress()
 
-    result = build(
-        args.config,
-        args.output,
-        args.base_url,
-        log if args.verbose else None,
-        args.drafts,
-        reporter=StreamReporter(),
-        strict=args.strict,
-        use_cache=not args.no_cache,
-        jobs=args.jobs,
-    )
+    class Reporter:
+        def warn(self, problem: DigestError) -> None:
+            progress.print(f"warning: {problem}")
+
+    try:
+        result = build(
+            args.config,
+            args.output,
+            args.base_url,
+            progress.print if args.verbose else None,
+            args.drafts,
+            reporter=Reporter(),
+            strict=args.strict,
+            use_cache=not args.no_cache,
+            jobs=args.jobs,
+            progress=progress,
+        )
+    finally:
+        progress.close()
     print(result.summary())
     return 0
