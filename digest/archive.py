@@ -19,23 +19,11 @@ from itertools import groupby
 from typing import Protocol
 
 from digest.config import Config
-from digest.site import ArticleView, Link, Page, date_text
+from digest.site import ArticleView, Link, Page, date_text, edition_path, paginate
 from digest.slugs import slugify
 
 ARCHIVE = "archive.html"
 SOURCES = "sources.html"
-
-
-@dataclass(frozen=True)
-class Pager:
-    """Where one page of a long list sits among its siblings."""
-
-    number: int
-    count: int
-    previous: str | None
-    next: str | None
-    pages: tuple[Link, ...]
-    """Every page of the list, titled by its number, for numbered navigation."""
 
 
 @dataclass(frozen=True)
@@ -56,14 +44,6 @@ class SourceView:
     count: int
     latest: str
     """Date text of its newest dated article, "" when none is dated."""
-
-
-def edition_path(day: dt.date) -> str:
-    return f"editions/{day.isoformat()}.html"
-
-
-def page_path(first: str, number: int) -> str:
-    return first if number == 1 else f"{first.removesuffix('.html')}/page-{number}.html"
 
 
 def source_paths(views: Sequence[ArticleView]) -> dict[str, str]:
@@ -88,21 +68,26 @@ def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
     size = config.paginate
     out = _paginate(ARCHIVE, "archive.html", "Archive", views, size)
 
-    days = [d for d in dict.fromkeys(v.date for v in views) if d is not None]
+    by_day: dict[dt.date, list[ArticleView]] = {}
+    by_source: dict[str, list[ArticleView]] = {}
+    for view in views:
+        if view.date is not None:
+            by_day.setdefault(view.date, []).append(view)
+        by_source.setdefault(view.source, []).append(view)
+    days = list(by_day)
     for i, day in enumerate(days):
         newer = Link(date_text(days[i - 1]), edition_path(days[i - 1])) if i > 0 else None
         older = (
             Link(date_text(days[i + 1]), edition_path(days[i + 1])) if i + 1 < len(days) else None
         )
-        todays = [v for v in views if v.date == day]
         extra = {"day": day, "day_text": date_text(day), "newer": newer, "older": older}
         title = f"Edition of {date_text(day)}"
-        out += _paginate(edition_path(day), "edition.html", title, todays, size, extra)
+        out += _paginate(edition_path(day), "edition.html", title, by_day[day], size, extra)
 
     paths = source_paths(views)
     sources = []
     for name, path in paths.items():
-        own = [v for v in views if v.source == name]
+        own = by_source[name]
         latest = next((v.date_text for v in own if v.date), "")
         sources.append(SourceView(name, path, len(own), latest))
         out += _paginate(path, "source.html", name, own, size, {"source_name": name})
@@ -144,19 +129,18 @@ def _paginate(
 ) -> list[Page]:
     """`items` cut into pages of `size`; each page gets its slice both flat
     (`articles`) and grouped by day (`groups`), its `pager` and the list's `total`."""
-    count = max(1, -(-len(items) // size))
-    links = tuple(Link(str(n), page_path(first, n)) for n in range(1, count + 1))
-    pages = []
-    for n in range(1, count + 1):
-        pager = Pager(
-            number=n,
-            count=count,
-            previous=page_path(first, n - 1) if n > 1 else None,
-            next=page_path(first, n + 1) if n < count else None,
-            pages=links,
+    return [
+        Page(
+            path,
+            template,
+            title if pager.number == 1 else f"{title} (page {pager.number} of {pager.count})",
+            {
+                **(context or {}),
+                "articles": chunk,
+                "groups": _by_day(chunk),
+                "pager": pager,
+                "total": len(items),
+            },
         )
-        chunk = tuple(items[(n - 1) * size : n * size])
-        page_title = title if n == 1 else f"{title} (page {n} of {count})"
-        values = {"articles": chunk, "groups": _by_day(chunk), "pager": pager, "total": len(items)}
-        pages.append(Page(page_path(first, n), template, page_title, {**(context or {}), **values}))
-    return pages
+        for path, pager, chunk in paginate(first, items, size)
+    ]

@@ -6,6 +6,7 @@ wires them together and times them. Read it top to bottom to know what a build d
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,25 @@ _ANALYSIS_CONFIG = {"boilerplate", "topics", "summary"}
 theme) keeps the cache."""
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a build without Python's cyclic garbage collector.
+
+    A build makes millions of small objects (sentences, stems, views) that all live
+    until it ends, and the collector walks them over and over as they pile up: loading
+    10,000 cached analyses took 5.3 s with it and 1.5 s without. The records are frozen
+    dataclasses and tuples that form no cycles, so there is nothing for it to find; it
+    is back on, as it was, when the build returns or fails.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass(frozen=True)
 class BuildResult:
     output_dir: Path
@@ -73,6 +93,7 @@ class RenderedSite:
     warnings: tuple[DigestError, ...] = ()
 
 
+@collector_paused()
 def build(
     config_path: Path,
     output_dir: Path | None = None,
@@ -134,6 +155,7 @@ def build(
     return result
 
 
+@collector_paused()
 def render_site(
     config_path: Path,
     output_dir: Path | None = None,

@@ -147,6 +147,9 @@ class Config(_Strict):
     paginate: int = Field(default=20, ge=1)
     """Articles per page on the archive, edition and source pages; longer lists get
     numbered pages."""
+    feed_items: int = Field(default=50, ge=1)
+    """Entries in each feed, newest first (Pelican's FEED_MAX_ITEMS); a feed reader keeps
+    the entries it fetched before, so a feed needs only the recent ones."""
     search: bool = True
     """Write the search page and its index; false leaves search out of the site."""
     boilerplate: tuple[Pattern, ...] = ()

@@ -34,12 +34,21 @@ class OnlyInView:
     texts: tuple[str, ...]
 
 
+TIMELINE_PER_DAY = 5
+"""Articles named per day in a topic's timeline; a busy day links to its edition for
+the rest, so a story followed for months keeps a timeline one can read."""
+
+
 @dataclass(frozen=True)
 class DayView:
     date: dt.date | None
     date_text: str
     articles: tuple[tuple[str, str, str], ...]
-    """(title, source, path) of each article of the day."""
+    """(title, source, path) of the day's first TIMELINE_PER_DAY articles."""
+    more: int = 0
+    """How many more of the topic's articles that day has."""
+    edition: str | None = None
+    """Path of the day's edition page (None when undated), where the rest are."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ def coverage_view(
     articles: Mapping[str, Article],
     article_path: Callable[[str], str],
     date_text: Callable[[dt.date | None], str],
+    edition_path: Callable[[dt.date], str],
     max_quotes: int = 8,
 ) -> CoverageView:
     def link(ref: SentenceRef) -> SourceLink:
@@ -100,7 +110,12 @@ def coverage_view(
         DayView(
             day.date,
             date_text(day.date),
-            tuple((articles[a].title, articles[a].source, article_path(a)) for a in day.articles),
+            tuple(
+                (articles[a].title, articles[a].source, article_path(a))
+                for a in day.articles[:TIMELINE_PER_DAY]
+            ),
+            max(0, len(day.articles) - TIMELINE_PER_DAY),
+            None if day.date is None else edition_path(day.date),
         )
         for day in topic.timeline
     )

@@ -92,6 +92,10 @@ def feeds(
     for topic in coverage:
         for aid in topic.articles:
             topics_of.setdefault(aid, []).append(topic.name)
+    limit = config.feed_items
+    newest = [a.id for a in sorted(articles, key=newest_first)[:limit]]
+    listed = {t.slug: t.articles[:limit] for t in coverage}
+    wanted = {*newest, *(aid for ids in listed.values() for aid in ids)}
     items = {
         a.id: Item(
             id=base + article_path(a.id),
@@ -105,15 +109,15 @@ def feeds(
             tags=tuple(topics_of.get(a.id, ())),
         )
         for a in articles
+        if a.id in wanted
     }
-    newest = sorted(articles, key=newest_first)
     channels = [
         _channel(
             config.title,
             config.description or config.title,
             base + "index.html",
             SITE_FEEDS,
-            [items[a.id] for a in newest],
+            [items[aid] for aid in newest],
             now,
         ),
         *(
@@ -122,7 +126,7 @@ def feeds(
                 t.description or f"{t.name}: a digest across sources",
                 base + topic_path(t.slug),
                 topic_feeds(t.slug),
-                [items[aid] for aid in t.articles],
+                [items[aid] for aid in listed[t.slug]],
                 now,
             )
             for t in coverage

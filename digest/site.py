@@ -10,8 +10,9 @@ browser opening files from disk does not look for index.html inside a folder.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from digest import __version__
 from digest.compare import Comparison, TopicComparison
@@ -107,7 +108,8 @@ class TopicView:
     keywords: tuple[str, ...]
     path: str
     summary: tuple[Quote, ...]
-    articles: tuple[TopicArticleView, ...]
+    article_count: int
+    """Articles in the topic; its pages list them `paginate` at a time."""
     sources: tuple[str, ...]
     coverage: CoverageView
 
@@ -126,6 +128,18 @@ class SiteView:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list sits among its siblings."""
+
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+    pages: tuple[Link, ...]
+    """Every page of the list, titled by its number, for numbered navigation."""
+
+
+@dataclass(frozen=True)
 class Page:
     """One output HTML file: where it goes, which template, and what it is given."""
 
@@ -141,6 +155,37 @@ def article_path(article_id: str) -> str:
 
 def topic_path(slug: str) -> str:
     return f"topics/{slug}.html"
+
+
+def edition_path(day: dt.date) -> str:
+    return f"editions/{day.isoformat()}.html"
+
+
+def page_path(first: str, number: int) -> str:
+    """Page 1 of a list keeps the plain path, so a link to a list never changes when it
+    grows; later pages go in a folder named after it (`archive/page-2.html`)."""
+    return first if number == 1 else f"{first.removesuffix('.html')}/page-{number}.html"
+
+
+Item = TypeVar("Item")
+
+
+def paginate(
+    first: str, items: Sequence[Item], size: int
+) -> Iterator[tuple[str, Pager, tuple[Item, ...]]]:
+    """`items` cut into pages of `size`: each page's path, pager and slice (one empty
+    page for an empty list)."""
+    count = max(1, -(-len(items) // size))
+    links = tuple(Link(str(n), page_path(first, n)) for n in range(1, count + 1))
+    for n in range(1, count + 1):
+        pager = Pager(
+            number=n,
+            count=count,
+            previous=page_path(first, n - 1) if n > 1 else None,
+            next=page_path(first, n + 1) if n < count else None,
+            pages=links,
+        )
+        yield page_path(first, n), pager, tuple(items[(n - 1) * size : n * size])
 
 
 def date_text(date: dt.date | None) -> str:
@@ -183,17 +228,17 @@ def plan(
             keywords=t.keywords,
             path=topic_path(t.slug),
             summary=tuple(quote(r) for r in summaries.topics[t.slug]),
-            articles=tuple(
-                TopicArticleView(
-                    views[aid], tuple(quote(r) for r in t.sentences if r.article == aid)
-                )
-                for aid in t.articles
-            ),
+            article_count=len(t.articles),
             sources=tuple(sorted({by_id[aid].source for aid in t.articles})),
-            coverage=coverage_view(compared[t.slug], by_id, article_path, date_text),
+            coverage=coverage_view(compared[t.slug], by_id, article_path, date_text, edition_path),
         )
         for t in coverage
     )
+    topic_pages = [
+        page
+        for topic, t in zip(topics, coverage, strict=True)
+        for page in _topic_pages(topic, t, views, quote, config.paginate)
+    ]
     newest = sorted(
         views.values(), key=lambda v: (v.date is None, -(v.date or dt.date.min).toordinal(), v.id)
     )
@@ -208,11 +253,34 @@ def plan(
                 "article_count": len(views),
             },
         ),
-        *(Page(t.path, "topic.html", t.name, {"topic": t}) for t in topics),
+        *topic_pages,
         *(Page(v.path, "article.html", v.title, {"article": v}) for v in newest),
         Page("404.html", "404.html", "Page not found", {"topics": topics}),
     ]
     return tuple(pages)
+
+
+def _topic_pages(
+    topic: TopicView,
+    coverage: TopicCoverage,
+    views: Mapping[str, ArticleView],
+    quote: Callable[[SentenceRef], Quote],
+    size: int,
+) -> Iterator[Page]:
+    """The topic's page, then numbered pages for the rest of its articles; each lists
+    its articles with the sentences that put them in the topic."""
+    matched: dict[str, list[SentenceRef]] = {}
+    for ref in coverage.sentences:
+        matched.setdefault(ref.article, []).append(ref)
+    for path, pager, chunk in paginate(topic.path, coverage.articles, size):
+        items = tuple(
+            TopicArticleView(views[aid], tuple(quote(r) for r in matched.get(aid, ())))
+            for aid in chunk
+        )
+        title = topic.name
+        if pager.number > 1:
+            title = f"{title} (page {pager.number} of {pager.count})"
+        yield Page(path, "topic.html", title, {"topic": topic, "articles": items, "pager": pager})
 
 
 def site_view(config: Config) -> SiteView:

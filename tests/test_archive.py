@@ -119,3 +119,44 @@ def test_paginate_must_be_positive(make_site: SiteMaker) -> None:
         DigestError, match=r"config\.yaml:2: .*paginate.*greater than or equal to 1"
     ):
         build(make_site(CONFIG.replace("paginate: 2", "paginate: 0"), FILES))
+
+
+def test_topic_pages_list_their_articles_a_page_at_a_time(make_site: SiteMaker) -> None:
+    files = {
+        "a.md": article("Bridge opens", "Valley Post", "2024-05-02", "The new bridge opened."),
+        "b.md": article("Tolls set", "Valley Post", "2024-05-01", "The bridge toll is 2 euros."),
+        "c.md": article("Inspection", "Valley Post", "2024-04-28", "Inspectors walked the bridge."),
+        "d.md": article("Market day", "Hill Times", "2024-05-02", "The market moved indoors."),
+    }
+    out = build(make_site(CONFIG, files)).output_dir
+    first = soup(out, "topics/bridge.html")
+    second = soup(out, "topics/bridge/page-2.html")
+    assert not (out / "topics" / "bridge" / "page-3.html").exists()
+
+    def listed(page: BeautifulSoup) -> list[str]:
+        return [a.get_text() for a in page.select("main article.topic-article h3 a")]
+
+    assert listed(first) == ["Bridge opens", "Tolls set"]
+    assert listed(second) == ["Inspection"]
+    # the digest of the topic is on its first page only; the count is the whole topic's
+    assert first.find(id="summary-heading") is not None
+    assert second.find(id="summary-heading") is None and second.find(id="timeline-heading") is None
+    assert "3 articles from 1 source" in second.select_one("p.counts").get_text()
+    assert second.h1.get_text() == "Bridge (page 2 of 2)"
+    assert second.find("a", rel="prev")["href"] == "../bridge.html"
+    assert first.find("a", rel="next")["href"] == "bridge/page-2.html"
+    # links from a numbered page climb out of its folder
+    assert second.select_one("article.topic-article h3 a")["href"] == "../../articles/c.html"
+
+
+def test_a_busy_day_in_a_topic_timeline_links_to_its_edition(make_site: SiteMaker) -> None:
+    files = {
+        f"{n}.md": article(f"Bridge report {n}", f"Outlet {n}", "2024-05-02", "The bridge shook.")
+        for n in range(7)
+    }
+    out = build(make_site(CONFIG, files)).output_dir
+    day = soup(out, "topics/bridge.html").select_one("ol.timeline > li")
+    assert len(day.select("ul li a[href^='../articles/']")) == 5
+    more = day.select_one("li.more a")
+    assert more.get_text() == "2 more that day"
+    assert more["href"] == "../editions/2024-05-02.html"

@@ -50,6 +50,7 @@ def test_bad_config_is_one_line_and_exit_1(
             "output_dir",
             "latest_articles",
             "paginate",
+            "feed_items",
             "search",
             "boilerplate",
             "summary",

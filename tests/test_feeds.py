@@ -186,3 +186,19 @@ def test_every_page_has_canonical_and_social_meta(out: Path) -> None:
     topic = BeautifulSoup((out / "topics/weather.html").read_text(encoding="utf-8"), "html.parser")
     assert topic.find("meta", property="og:type")["content"] == "website"
     assert topic.find("meta", attrs={"name": "description"})["content"].startswith("Ferries")
+
+
+def test_feeds_carry_the_newest_feed_items_entries(make_site: SiteMaker) -> None:
+    config = make_site(CONFIG + "feed_items: 2\n", FILES)
+    out = build(config).output_dir
+    site = feedparser.parse((out / "atom.xml").read_bytes())
+    assert [e.title for e in site.entries] == [
+        "Harbour reopens",
+        "Storm closes the <northern> harbour & pier",
+    ]
+    harbour = json.loads((out / "topics" / "harbour.feed.json").read_text(encoding="utf-8"))
+    assert [i["title"] for i in harbour["items"]] == [
+        "Harbour reopens",
+        "Storm closes the <northern> harbour & pier",
+    ]
+    assert len(feedparser.parse((out / "rss.xml").read_bytes()).entries) == 2
