@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,9 @@ from pathlib import Path
 from digest.cache import Cache
 from digest.clean import compile_rules
 from digest.config import Config
+from digest.corpus import Entry
 from digest.errors import DigestError
+from digest.facts import Facts, make_facts
 from digest.models import Article, ArticleTopics, SentenceRef
 from digest.quotes import Quotation, extract
 from digest.read import read_article
@@ -38,8 +40,9 @@ POOL_FROM = 16
 @dataclass(frozen=True, slots=True)
 class Analysis:
     article: Article
-    stems: Mapping[int, frozenset[str]]
-    """Prose sentence index -> its content stems (the agreement measure's input)."""
+    entry: Entry
+    """What the site-wide stages need of the article (see corpus.py)."""
+    facts: Facts
     topics: ArticleTopics
     quotations: tuple[Quotation, ...]
     shingles: Shingles
@@ -76,42 +79,81 @@ class Analyser:
         self._terms = terms = Terms()
         self._matcher = TopicMatcher(config.topics, terms)
         self._order = [t.slug for t in config.topics]
+        self._hashes: dict[str, int] = {}
         keywords = [kw for topic in config.topics for kw in topic.keywords]
         # An article summary depends on the article alone (no site-wide weights), so
         # editing one article never changes another's summary.
         self._summariser = Summariser(config.summary.for_articles(), terms, None, keywords)
 
-    def analyse(self, path: Path, label: str, data: bytes) -> Analysis | Problem:
+    def analyse(self, path: Path, label: str, data: bytes, key: str) -> Analysis | Problem:
         try:
             article = read_article(path, self._content_dir, self._rules, Path(label), data)
         except DigestError as problem:
             return Problem(problem.message, label, problem.line)
-        terms, stop = self._terms, self._terms.stop_words
-        stems: dict[int, frozenset[str]] = {}
-        hits = []
-        for sentence in article.sentences:
-            tokens = words(sentence.text)
-            stemmed = [terms.stem(t) for t in tokens]
-            hits.append(self._matcher.hits_in(tokens, stemmed))
-            if article.is_prose(sentence):
-                stems[sentence.index] = frozenset(
-                    s
-                    for t, s in zip(tokens, stemmed, strict=True)
-                    if len(t) > 1 and t.lower() not in stop
-                )
-        member = {h.topic for sentence_hits in hits for h in sentence_hits}
-        member |= set(article.forced_topics)
-        topics = ArticleTopics(
-            article.id, tuple(hits), tuple(slug for slug in self._order if slug in member)
-        )
+        facts, topics = describe(article, self._terms, self._matcher, self._order, self._hashes)
+        quotations = extract(article)
+        summary = self._summariser.pick([article_candidates(article)])
         return Analysis(
             article=article,
-            stems=stems,
+            entry=entry_of(article, key, topics, summary, quotations),
+            facts=facts,
             topics=topics,
-            quotations=extract(article),
+            quotations=quotations,
             shingles=shingles(article),
-            summary=self._summariser.pick([article_candidates(article)]),
+            summary=summary,
         )
+
+
+def describe(
+    article: Article,
+    terms: Terms,
+    matcher: TopicMatcher | None = None,
+    order: Sequence[str] = (),
+    hashes: dict[str, int] | None = None,
+) -> tuple[Facts, ArticleTopics]:
+    """The article's facts and topic assignment, from one pass over its words."""
+    stop = terms.stop_words
+    stems: dict[int, frozenset[str]] = {}
+    hits = []
+    counts = []
+    for sentence in article.sentences:
+        tokens = words(sentence.text)
+        counts.append(len(tokens))
+        stemmed = [terms.stem(t) for t in tokens]
+        hits.append(matcher.hits_in(tokens, stemmed) if matcher else ())
+        if article.is_prose(sentence):
+            stems[sentence.index] = frozenset(
+                s
+                for t, s in zip(tokens, stemmed, strict=True)
+                if len(t) > 1 and t.lower() not in stop
+            )
+    member = {h.topic for sentence_hits in hits for h in sentence_hits}
+    member |= set(article.forced_topics)
+    topics = ArticleTopics(article.id, tuple(hits), tuple(slug for slug in order if slug in member))
+    return make_facts(article, stems, topics, order, counts, hashes), topics
+
+
+def entry_of(
+    article: Article,
+    key: str,
+    topics: ArticleTopics,
+    summary: Sequence[SentenceRef],
+    quotations: tuple[Quotation, ...],
+) -> Entry:
+    return Entry(
+        key=key,
+        id=article.id,
+        title=article.title,
+        source=article.source,
+        date=article.date,
+        author=article.author,
+        url=article.url,
+        draft=article.draft,
+        sentence_count=len(article.sentences),
+        topics=topics.topics,
+        summary=tuple(r.index for r in summary),
+        quotations=quotations,
+    )
 
 
 def analyse_all(
@@ -173,7 +215,7 @@ def _stored(
     cache: Cache, analyser: Analyser, item: tuple[str, Path, str, bytes]
 ) -> Analysis | Problem:
     key, path, label, data = item
-    result = analyser.analyse(path, label, data)
+    result = analyser.analyse(path, label, data, key)
     if isinstance(result, Analysis):
         cache.store(key, result)
     return result

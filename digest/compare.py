@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
+from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.quotes import Quotation, QuoteGroup, extract, group
 from digest.sentences import words
-from digest.syndication import Syndication, detect
+from digest.syndication import Syndication, detect, shingles
 from digest.terms import Terms
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ MIN_WORDS = 6
 """Shorter sentences ("Price said.") are not reported as a source's own contribution."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Comparison:
     """Everything the build knows about how the articles relate to each other."""
 
@@ -43,15 +44,40 @@ class Comparison:
     """The same quotation across articles, site-wide."""
     quoted_with: Mapping[SentenceRef, tuple[SentenceRef, ...]]
     """Sentence -> sentences of other articles that carry a quotation it carries."""
-
-    reporters: Mapping[SentenceRef, tuple[SentenceRef, ...]]
-    """`reporting` of every sentence that another independent source reports too."""
+    _firsts: dict[int, dict[str, SentenceRef]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Memo: statement -> the first sentence of each source among its group (a pure
+    function of the fields above, so the record stays what it was made as)."""
 
     def reporting(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
         """The sentences that report the statement of `ref`: itself, then one sentence
         per other independent source (copies and second articles of an outlet add
         nothing), in article order."""
-        return self.reporters.get(ref) or (ref,)
+        own = self._source(ref)
+        quoted = self.quoted_with.get(ref)
+        if quoted:
+            seen: dict[str, SentenceRef] = {own: ref}
+            for other in sorted({*self.agreement.of(ref), *quoted}):
+                seen.setdefault(self._source(other), other)
+            return tuple(seen.values())
+        statement = self.agreement.statement_of(ref)
+        if statement < 0:
+            return (ref,)
+        # Every sentence of a statement has the same partners, but for its own
+        # article's sentences, whose source is its own: so one pass per statement
+        # serves all its sentences.
+        firsts = self._firsts.get(statement)
+        if firsts is None:
+            firsts = {}
+            corpus = self.agreement.corpus
+            for other in sorted(corpus.ref(int(p)) for p in self.agreement.group(statement)):
+                firsts.setdefault(self._source(other), other)
+            self._firsts[statement] = firsts
+        return (ref, *(other for source, other in firsts.items() if source != own))
+
+    def _source(self, ref: SentenceRef) -> str:
+        return self.sources[self.syndication.original.get(ref.article, ref.article)]
 
     def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
         """Every sentence of another article that says the same as `ref`."""
@@ -70,15 +96,42 @@ def compare_articles(
     """Relate the articles; `analyses` (by article id) supplies per-article work done
     in the analysis stage, else it is done here."""
     if analyses is None:
-        index = sentence_terms(articles, terms)
-        quotations = {a.id: extract(a) for a in articles}
-        syndication = detect(articles)
+        corpus = corpus_of(articles, terms)
     else:
-        index = SentenceTerms.of(
-            {SentenceRef(a.id, i): s for a in articles for i, s in analyses[a.id].stems.items()}
+        corpus = assemble(
+            EMPTY,
+            [
+                Item(analyses[a.id].entry, analyses[a.id].facts, analyses[a.id].shingles)
+                for a in articles
+            ],
         )
-        quotations = {a.id: analyses[a.id].quotations for a in articles}
-        syndication = detect(articles, known={a.id: analyses[a.id].shingles for a in articles})
+    return compare_corpus(corpus, articles)
+
+
+def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
+    """The corpus of articles analysed here and now (no topics, no summaries): for
+    comparing text outside a site, as the quality measurements do."""
+    from digest.analysis import describe, entry_of
+
+    items = []
+    for article in articles:
+        facts, topics = describe(article, terms)
+        entry = entry_of(article, article.id, topics, (), extract(article))
+        items.append(Item(entry, facts, shingles(article)))
+    return assemble(EMPTY, items)
+
+
+def compare_corpus(corpus: Corpus, articles: Sequence[Article]) -> Comparison:
+    """Relate the corpus' articles: agreement, quotations and syndicated copies."""
+    index = sentence_terms(corpus)
+    quotations = {e.id: e.quotations for e in corpus.entries}
+    syndication = detect(
+        articles,
+        known={
+            e.id: corpus.shingles[corpus.shingle_start[n] : corpus.shingle_start[n + 1]]
+            for n, e in enumerate(corpus.entries)
+        },
+    )
     groups = group([q for a in articles for q in quotations[a.id]])
     quoted_with: dict[SentenceRef, set[SentenceRef]] = {}
     for quote_group in groups:
@@ -87,26 +140,14 @@ def compare_articles(
             others = {r for r in carriers if r.article != q.ref.article}
             if others:
                 quoted_with.setdefault(q.ref, set()).update(others)
-    agreement = compare(index)
-    sources = {a.id: a.source for a in articles}
-    reporters: dict[SentenceRef, tuple[SentenceRef, ...]] = {}
-    for ref in sorted({*agreement.statement, *quoted_with}):
-        partners = sorted({*agreement.of(ref), *quoted_with.get(ref, ())})
-        seen: dict[str, SentenceRef] = {}
-        for other in (ref, *partners):
-            article = syndication.original.get(other.article, other.article)
-            seen.setdefault(sources[article], other)
-        if len(seen) > 1:
-            reporters[ref] = tuple(seen.values())
     return Comparison(
         terms=index,
-        agreement=agreement,
+        agreement=compare(index),
         quotations=quotations,
         syndication=syndication,
-        sources=sources,
+        sources={e.id: e.source for e in corpus.entries},
         quote_groups=groups,
         quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
-        reporters=reporters,
     )
 
 

@@ -10,7 +10,7 @@ tuple of sentence references, never text, so each summary sentence links to its 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,7 +151,7 @@ class Summariser:
         long_enough = [c for c in ranked if len(words(c.text)) >= MIN_WORDS] or ranked
         settings = self._settings
         chosen: list[Candidate] = []
-        chosen_terms: list[frozenset[str]] = []
+        chosen_terms: list[frozenset[Hashable]] = []
         total = 0
         for candidate in long_enough:
             terms = self._content(candidate)
@@ -179,7 +179,7 @@ class Summariser:
         support: Callable[[SentenceRef], float] | None,
     ) -> list[list[Candidate]]:
         stems = {c.ref: self._content(c) for g in groups for c in g}
-        centroid: dict[str, int] = {}
+        centroid: dict[Hashable, int] = {}
         for terms in stems.values():
             for stem in terms:
                 centroid[stem] = centroid.get(stem, 0) + 1
@@ -195,12 +195,14 @@ class Summariser:
         keep = {c.ref for c in flat[:SHORTLIST]}
         return [[c for c in g if c.ref in keep] for g in groups if any(c.ref in keep for c in g)]
 
-    def _content(self, candidate: Candidate) -> frozenset[str]:
-        if self._index is not None and candidate.ref in self._index.stems:
-            return self._index.stems[candidate.ref]
-        return self._terms.content(candidate.text)
+    def _content(self, candidate: Candidate) -> frozenset[Hashable]:
+        """The sentence's stems: numbered ones from the site's index when it has them
+        (so they can be weighted), else the stems of its text."""
+        if self._index is not None:
+            return self._index.stems(candidate.ref) or frozenset()
+        return frozenset(self._terms.content(candidate.text))
 
-    def _alike(self, a: frozenset[str], b: frozenset[str]) -> bool:
+    def _alike(self, a: frozenset[Any], b: frozenset[Any]) -> bool:
         limit = self._settings.max_similarity
         if self._index is not None:
             return same_statement_score(a, b, self._index.weights) > limit

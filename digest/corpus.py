@@ -1,0 +1,210 @@
+"""Every article's facts laid end to end: the site as a few flat arrays.
+
+The cross-article stages (agreement, coverage, copies, summaries) read all articles at
+once. Loading 10,000 analysed articles as Python objects takes seconds; the corpus holds
+what those stages need as one record per article (`Entry`: title, source, date...)
+plus numpy arrays over all sentences, and is kept in `.digest-cache/` between builds. A
+rebuild reads it in one go, keeps the slices of unchanged articles and splices in only
+the articles whose files changed, so it never opens the other analyses.
+
+Sentences are numbered site-wide: article `a`'s sentence `i` is position
+`sentence_start[a] + i`. Stems are numbered by their rank in `vocabulary` (the sorted
+hashes of the stems in use), so two builds of the same articles number them alike,
+whatever the corpus held before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from digest.facts import Facts, Flags, Hashes, Ints
+from digest.models import SentenceRef
+from digest.quotes import Quotation
+from digest.rows import distinct, starts, starts_of
+
+Shingles = npt.NDArray[Any]
+"""uint32"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One article as the site-wide stages see it: no text, only what they count."""
+
+    key: str
+    """The analysis cache key: changes whenever anything the analysis read changes."""
+    id: str
+    title: str
+    source: str
+    date: dt.date | None
+    author: str | None
+    url: str | None
+    draft: bool
+    sentence_count: int
+    topics: tuple[str, ...]
+    """Slugs of the topics the article belongs to, in config order."""
+    summary: tuple[int, ...]
+    """Indices of the article's summary sentences, in article order."""
+    quotations: tuple[Quotation, ...]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    entries: tuple[Entry, ...]
+    sentence_start: Ints
+    """Per article, where its sentences start (one more item than articles)."""
+    prose: Flags
+    words: Ints
+    stem_start: Ints
+    """Per sentence, where its stems start in `stems` (one more item than sentences)."""
+    stems: Ints
+    """Stem numbers, sorted within each sentence."""
+    vocabulary: Hashes
+    """The hash of stem number k is vocabulary[k]."""
+    topic_start: Ints
+    topic_ids: Ints
+    shingle_start: Ints
+    """Per article, where its shingles start in `shingles`."""
+    shingles: Shingles
+
+    @cached_property
+    def number(self) -> dict[str, int]:
+        """Article id -> its number (position in `entries`)."""
+        return {e.id: n for n, e in enumerate(self.entries)}
+
+    @cached_property
+    def id_rank(self) -> Ints:
+        """Each article's rank by id: the order sentence references sort in."""
+        rank = np.empty(len(self.entries), np.int32)
+        rank[sorted(range(len(self.entries)), key=lambda n: self.entries[n].id)] = np.arange(
+            len(self.entries), dtype=np.int32
+        )
+        return rank
+
+    def find(self, ref: SentenceRef) -> int | None:
+        """The site-wide position of a sentence, or None when the corpus lacks it."""
+        article = self.number.get(ref.article)
+        if article is None:
+            return None
+        start = int(self.sentence_start[article])
+        if not 0 <= ref.index < int(self.sentence_start[article + 1]) - start:
+            return None
+        return start + ref.index
+
+    def ref(self, position: int) -> SentenceRef:
+        article = int(np.searchsorted(self.sentence_start, position, side="right")) - 1
+        return SentenceRef(self.entries[article].id, position - int(self.sentence_start[article]))
+
+    def sentence_article(self) -> Ints:
+        """The article number of every sentence."""
+        counts = np.diff(self.sentence_start)
+        return np.repeat(np.arange(len(self.entries), dtype=np.int32), counts)
+
+    def stems_of(self, position: int) -> Ints:
+        return self.stems[self.stem_start[position] : self.stem_start[position + 1]]
+
+
+EMPTY = Corpus(
+    entries=(),
+    sentence_start=np.zeros(1, np.int32),
+    prose=np.zeros(0, np.bool_),
+    words=np.zeros(0, np.int32),
+    stem_start=np.zeros(1, np.int32),
+    stems=np.zeros(0, np.int32),
+    vocabulary=np.zeros(0, np.uint64),
+    topic_start=np.zeros(1, np.int32),
+    topic_ids=np.zeros(0, np.int32),
+    shingle_start=np.zeros(1, np.int32),
+    shingles=np.zeros(0, np.uint32),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article of the new corpus: its entry, and its facts when the previous corpus
+    does not hold them (a new or changed file)."""
+
+    entry: Entry
+    facts: Facts | None
+    shingles: Shingles | None
+
+
+def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
+    """The corpus of `items`, in their order, reusing `previous` for unchanged articles.
+
+    The result depends only on the items, never on what `previous` held: slices are
+    copied as they were and stems are renumbered by the stems now in use.
+    """
+    where = {e.key: n for n, e in enumerate(previous.entries)}
+    old = previous
+    prose: list[Flags] = []
+    words: list[Ints] = []
+    stems: list[Ints] = []
+    topics: list[Ints] = []
+    shingles: list[Shingles] = []
+    stem_lengths: list[Ints] = []
+    topic_lengths: list[Ints] = []
+    sentence_counts: list[int] = []
+    shingle_counts: list[int] = []
+    fresh_hashes: list[Hashes] = []
+    from_old: list[bool] = []
+    for item in items:
+        facts = item.facts
+        if facts is None:
+            a = where[item.entry.key]
+            s0, s1 = int(old.sentence_start[a]), int(old.sentence_start[a + 1])
+            prose.append(old.prose[s0:s1])
+            words.append(old.words[s0:s1])
+            stem_lengths.append(np.diff(old.stem_start[s0 : s1 + 1]))
+            stems.append(old.stems[old.stem_start[s0] : old.stem_start[s1]])
+            topic_lengths.append(np.diff(old.topic_start[s0 : s1 + 1]))
+            topics.append(old.topic_ids[old.topic_start[s0] : old.topic_start[s1]])
+            h0, h1 = int(old.shingle_start[a]), int(old.shingle_start[a + 1])
+            shingles.append(old.shingles[h0:h1])
+            from_old.append(True)
+        else:
+            assert item.shingles is not None
+            prose.append(facts.prose)
+            words.append(facts.words)
+            stem_lengths.append(np.diff(facts.stem_start))
+            fresh_hashes.append(facts.stems)
+            stems.append(facts.stems)  # hashes, numbered below
+            topic_lengths.append(np.diff(facts.topic_start))
+            topics.append(facts.topic_ids)
+            shingles.append(item.shingles)
+            from_old.append(False)
+        sentence_counts.append(len(prose[-1]))
+        shingle_counts.append(len(shingles[-1]))
+    vocabulary = distinct(np.concatenate([old.vocabulary, *fresh_hashes])).astype(np.uint64)
+    renumber = np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
+    numbered = [
+        renumber[part] if kept else np.searchsorted(vocabulary, part)
+        for part, kept in zip(stems, from_old, strict=True)
+    ]
+    all_stems = np.concatenate(numbered).astype(np.int32) if numbered else np.zeros(0, np.int32)
+    # Keep only the stems in use, so the numbering is the same for the same articles.
+    used = np.bincount(all_stems, minlength=len(vocabulary)) > 0
+    compact = (np.cumsum(used) - 1).astype(np.int32)
+    return Corpus(
+        entries=tuple(item.entry for item in items),
+        sentence_start=starts(sentence_counts),
+        prose=_join(prose, np.bool_),
+        words=_join(words, np.int32),
+        stem_start=starts_of(stem_lengths),
+        stems=compact[all_stems],
+        vocabulary=vocabulary[used],
+        topic_start=starts_of(topic_lengths),
+        topic_ids=_join(topics, np.int32),
+        shingle_start=starts(shingle_counts),
+        shingles=_join(shingles, np.uint32),
+    )
+
+
+def _join(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)

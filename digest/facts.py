@@ -1,0 +1,100 @@
+"""The numbers the cross-article stages need of one article, as flat arrays.
+
+Comparing 10,000 articles means looking at three million (sentence, word) pairs. As
+Python sets and strings that is seconds of work and hundreds of megabytes before any
+comparing starts; as arrays of integers it is a few milliseconds, and the whole site's
+arrays load from the cache in one read. So the analysis stage reduces each article to
+these facts, and `corpus.py` lays every article's facts end to end.
+
+Words are named by a 64-bit hash of their stem (BLAKE2b, the same on every machine and
+in every process, unlike Python's seeded `hash`), so facts made in different worker
+processes, or in different builds, agree on what "the same word" is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from digest.models import Article, ArticleTopics
+
+# Site-wide arrays are typed loosely (their dtypes are in the docstrings): numpy's
+# precise generic types change with every operation and would add casts, not safety.
+Hashes = npt.NDArray[Any]
+"""uint64"""
+Ints = npt.NDArray[Any]
+"""int32 or int64"""
+Flags = npt.NDArray[Any]
+"""bool"""
+
+
+def word_hash(word: str) -> int:
+    """A stem's name in the arrays: stable across processes, machines and builds."""
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """One article, reduced to what agreement, coverage and summaries count.
+
+    Per sentence arrays are indexed by the sentence's index in the article. Stems are
+    stored for prose sentences only (headings and code are never compared).
+    """
+
+    prose: Flags
+    """Whether each sentence is prose (not a heading or code)."""
+    words: Ints
+    """Number of words in each sentence."""
+    stem_start: Ints
+    """`stems[stem_start[i]:stem_start[i + 1]]` are sentence i's content stems."""
+    stems: Hashes
+    """Content stems (stop words and one-letter words left out), hashed, sorted and
+    distinct within each sentence."""
+    topic_start: Ints
+    """`topic_ids[topic_start[i]:topic_start[i + 1]]` are the topics sentence i was
+    assigned to, as positions in the config's topic list."""
+    topic_ids: Ints
+
+
+def make_facts(
+    article: Article,
+    stems: Mapping[int, Iterable[str]],
+    topics: ArticleTopics,
+    topic_order: Sequence[str],
+    word_counts: Sequence[int],
+    memo: dict[str, int] | None = None,
+) -> Facts:
+    """The facts of one analysed article; `memo` caches word hashes across articles."""
+    known = memo if memo is not None else {}
+    count = len(article.sentences)
+    stem_start = np.zeros(count + 1, np.int32)
+    hashed: list[int] = []
+    for sentence in article.sentences:
+        own = stems.get(sentence.index, ())
+        values = set()
+        for stem in own:
+            value = known.get(stem)
+            if value is None:
+                value = known[stem] = word_hash(stem)
+            values.add(value)
+        hashed.extend(sorted(values))
+        stem_start[sentence.index + 1] = len(hashed)
+    position = {slug: i for i, slug in enumerate(topic_order)}
+    topic_start = np.zeros(count + 1, np.int32)
+    topic_ids: list[int] = []
+    for i, hits in enumerate(topics.hits):
+        topic_ids.extend(sorted({position[h.topic] for h in hits}))
+        topic_start[i + 1] = len(topic_ids)
+    return Facts(
+        prose=np.fromiter((article.is_prose(s) for s in article.sentences), np.bool_, count),
+        words=np.asarray(word_counts, np.int32),
+        stem_start=stem_start,
+        stems=np.asarray(hashed, np.uint64),
+        topic_start=topic_start,
+        topic_ids=np.asarray(topic_ids, np.int32),
+    )

@@ -1,0 +1,60 @@
+"""Ragged rows in flat arrays: the layout every site-wide array of the corpus uses.
+
+A list of variable-length rows (the stems of each sentence, the sentences of each
+article) is kept as one flat array plus the offset where each row starts, with one more
+offset for the end. These helpers build and slice that layout without a Python loop per
+row, which is what keeps a 300,000-sentence site in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+Offsets = npt.NDArray[Any]
+"""int32"""
+
+
+def starts(lengths: npt.ArrayLike) -> Offsets:
+    """The offsets of consecutive rows of the given lengths, and the end."""
+    flat = np.asarray(lengths, np.int64)
+    out = np.zeros(len(flat) + 1, np.int32)
+    np.cumsum(flat, out=out[1:])
+    return out
+
+
+def starts_of(parts: Sequence[npt.NDArray[Any]]) -> Offsets:
+    """`starts` of several arrays of lengths, one after the other."""
+    return starts(np.concatenate(parts) if parts else np.zeros(0, np.int64))
+
+
+def ranges(begins: npt.ArrayLike, lengths: npt.ArrayLike) -> npt.NDArray[Any]:
+    """The concatenation of range(b, b + n) for each begin b and length n."""
+    first = np.asarray(begins, np.int64)
+    size = np.asarray(lengths, np.int64)
+    total = int(size.sum())
+    if not total:
+        return np.zeros(0, np.int64)
+    offsets = np.repeat(np.cumsum(size) - size, size)
+    return np.repeat(first, size) + np.arange(total) - offsets
+
+
+def gather(
+    offsets: Offsets, values: npt.NDArray[Any], rows: npt.ArrayLike
+) -> tuple[Offsets, npt.NDArray[Any]]:
+    """The chosen rows (in the order given) as a new offsets-and-values pair."""
+    chosen = np.asarray(rows, np.int64)
+    lengths = offsets[chosen + 1] - offsets[chosen]
+    return starts(lengths), values[ranges(offsets[chosen], lengths)]
+
+
+def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The sorted distinct values. (numpy 2's `np.unique` hashes, which is many times
+    slower than sorting for the millions of integer keys a large site has.)"""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), np.bool_)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
