@@ -253,21 +253,66 @@ def _light_stems(words: Sequence[str]) -> tuple[str, ...]:
 def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     """Star clustering: the quotation that matches most others heads a group and takes
     them; repeat. Stars, not connected components, so one long quote that contains two
-    statements cannot chain them into one group."""
+    statements cannot chain them into one group.
+
+    Outlets repeat a quote word for word, so the work is done once per distinct wording
+    (its plural-folded words): the same words always match each other, however many
+    articles carry them, and a wording's copies join a group together.
+    """
     candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
-    # Candidates share one of a quotation's word pairs, and only pairs rare enough
-    # to tell statements apart: the cost per quotation is bounded, so grouping grows with
-    # the number of quotations, not its square.
-    pairs_of = [_shingles(_light_stems(c.words), 2) for c in candidates]
+    copies: dict[tuple[str, ...], list[int]] = {}
+    for i, quotation in enumerate(candidates):
+        copies.setdefault(_light_stems(quotation.words), []).append(i)
+    wordings = list(copies)
+    count = [len(copies[w]) for w in wordings]
+    size = [len(w) for w in wordings]
+    links = _links([_shingles(w, 2) for w in wordings], count)
+
+    def comparable(i: int) -> int:
+        # Neighbours of about the same length: a statement quoted by several outlets,
+        # not a long quote that happens to contain it.
+        near = sum(count[j] for j in links[i] if 2 * min(size[i], size[j]) >= max(size[i], size[j]))
+        return count[i] - 1 + near
+
+    def linked(i: int) -> int:
+        return count[i] - 1 + sum(count[j] for j in links[i])
+
+    # Heads in one fixed order, computed once (a greedy pass, linear in the links).
+    order = sorted(range(len(wordings)), key=lambda i: (-comparable(i), -linked(i), size[i], i))
+    taken: set[int] = set()
+    groups: list[QuoteGroup] = []
+    for head in order:
+        if head in taken:
+            continue
+        members = [head, *sorted(links[head] - taken)]
+        taken.update(members)
+        # Show the median-length wording: neither a two-word fragment nor the one outlet
+        # that quoted a whole paragraph.
+        chosen = sorted(
+            (candidates[q] for m in members for q in copies[wordings[m]]),
+            key=lambda c: (len(c.words), c.ref),
+        )
+        chosen.insert(0, chosen.pop(len(chosen) // 2))
+        groups.append(QuoteGroup(tuple(chosen), _usual_speaker(chosen)))
+    return tuple(groups)
+
+
+def _links(pairs_of: Sequence[set[tuple[str, ...]]], count: Sequence[int]) -> list[set[int]]:
+    """Which wordings match: candidates share one of a wording's word pairs, and only
+    pairs rare enough to tell statements apart (counted over quotations, copies
+    included), so the cost per wording is bounded and grouping grows with the number of
+    wordings, not its square."""
     postings: dict[tuple[str, ...], list[int]] = {}
+    frequency: dict[tuple[str, ...], int] = {}
     for i, pairs in enumerate(pairs_of):
         for pair in pairs:
             postings.setdefault(pair, []).append(i)
-    links: dict[int, set[int]] = {i: set() for i in range(len(candidates))}
+            frequency[pair] = frequency.get(pair, 0) + count[i]
+    links: list[set[int]] = [set() for _ in pairs_of]
     for i, pairs in enumerate(pairs_of):
         near: set[int] = set()
-        # Pairs no other quotation has cannot link anything: probe the rarest shared ones.
-        shared = sorted((len(postings[p]), p) for p in pairs if len(postings[p]) > 1)
+        # Pairs no other wording has cannot link anything: probe the rarest shared ones.
+        shared = sorted((frequency[p], p) for p in pairs if len(postings[p]) > 1)
         for df, pair in shared:
             if df > _PROBE_DF:
                 break
@@ -276,30 +321,7 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
             if _pairs_match(pairs_of[i], pairs_of[j]):
                 links[i].add(j)
                 links[j].add(i)
-    size = [len(c.words) for c in candidates]
-
-    def comparable(i: int) -> int:
-        # Neighbours of about the same length: a statement quoted by several outlets,
-        # not a long quote that happens to contain it.
-        return sum(1 for j in links[i] if 2 * min(size[i], size[j]) >= max(size[i], size[j]))
-
-    # Heads in one fixed order, computed once (a greedy pass, linear in the links).
-    order = sorted(
-        range(len(candidates)), key=lambda i: (-comparable(i), -len(links[i]), size[i], i)
-    )
-    taken: set[int] = set()
-    groups: list[tuple[int, QuoteGroup]] = []
-    for head in order:
-        if head in taken:
-            continue
-        members = [head, *sorted(links[head] - taken)]
-        taken.update(members)
-        # Show the median-length wording: neither a two-word fragment nor the one outlet
-        # that quoted a whole paragraph.
-        chosen = sorted((candidates[i] for i in members), key=lambda c: (len(c.words), c.ref))
-        chosen.insert(0, chosen.pop(len(chosen) // 2))
-        groups.append((head, QuoteGroup(tuple(chosen), _usual_speaker(chosen))))
-    return tuple(g for _, g in groups)
+    return links
 
 
 def _usual_speaker(quotations: Sequence[Quotation]) -> str | None:
