@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,6 +151,7 @@ def entry_of(
         draft=article.draft,
         sentence_count=len(article.sentences),
         topics=topics.topics,
+        forced_topics=article.forced_topics,
         summary=tuple(r.index for r in summary),
         quotations=quotations,
     )
@@ -162,13 +163,16 @@ def analyse_all(
     cache: Cache,
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Analysis | Problem]:
-    """Every file's analysis, in the order given: from the cache, else computed.
+    known: Mapping[str, Entry] | None = None,
+) -> list[Analysis | Entry | Problem]:
+    """Every file's analysis, in the order given: computed, or from the cache, or, for
+    a file whose key `known` holds (the previous corpus has it), just its entry: the
+    site-wide stages need nothing more, and pages load the rest when they need it.
 
     `paths` pairs each file with its label for messages; `jobs` is the number of worker
     processes (0: one per CPU). `progress(done, total)` is called as files finish.
     """
-    results: list[Analysis | Problem | None] = [None] * len(paths)
+    results: list[Analysis | Entry | Problem | None] = [None] * len(paths)
     missing: list[tuple[int, str, Path, str, bytes]] = []
     for number, (path, label) in enumerate(paths):
         try:
@@ -177,6 +181,11 @@ def analyse_all(
             results[number] = Problem(f"cannot read the file ({exc.strerror})", label, None)
             continue
         key = cache.key(label.encode(), data)
+        entry = known.get(key) if known else None
+        if entry is not None and cache.has(key):
+            cache.used.add(key)
+            results[number] = entry
+            continue
         found = cache.load(key)
         if isinstance(found, Analysis):
             results[number] = found

@@ -17,10 +17,12 @@ from pathlib import Path
 from digest import freshness
 from digest.analysis import Analysis, Job, Problem, analyse_all
 from digest.archive import archive_pages
+from digest.articles import ArticleStore
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
-from digest.compare import compare_articles, compare_topic
+from digest.compare import compare_corpus, compare_topic
 from digest.config import Site, load_config
+from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
 from digest.export import digest_json
 from digest.feeds import build_time, feeds
@@ -199,18 +201,17 @@ def render_site(
             line = line_in_file(site.config_path, ("theme",))
             raise DigestError(exc.message, site.config_path, line) from None
     with stage("read"):
-        cache = Cache(
-            site.root / CACHE_FOLDER if use_cache else None,
-            "analysis",
-            f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}".encode(),
+        folder = site.root / CACHE_FOLDER if use_cache else None
+        context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
+        cache = Cache(folder, "analysis", context.encode())
+        corpus_cache = Cache(folder, "corpus", context.encode())
+        kept = corpus_cache.load(corpus_cache.key(b"corpus"))
+        previous = kept if isinstance(kept, Corpus) else EMPTY
+        corpus, store = read_all(
+            site, warn, cache, jobs, progress and partial(progress, "read"), previous, drafts
         )
-        analysed = [
-            a
-            for a in read_all(site, warn, cache, jobs, progress and partial(progress, "read"))
-            if drafts or not a.article.draft
-        ]
+        analysed = [store.get(e) for e in corpus.entries]
         articles = [a.article for a in analysed]
-        by_id = {a.article.id: a for a in analysed}
     with stage("topics"):
         terms = Terms()
         assignments = {a.article.id: a.topics for a in analysed}
@@ -221,7 +222,7 @@ def render_site(
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("compare"):
-        comparison = compare_articles(articles, terms, by_id)
+        comparison = compare_corpus(corpus, articles)
         article_by_id = {a.id: a for a in articles}
         compared = {t.slug: compare_topic(t, article_by_id, comparison) for t in coverage}
     with stage("summarise"):
@@ -255,6 +256,8 @@ def render_site(
             log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
     if for_output:
         cache.prune()
+        corpus_cache.store(corpus_cache.key(b"corpus"), corpus)
+        corpus_cache.prune()
     return RenderedSite(
         site=site,
         files=files,
@@ -272,12 +275,16 @@ def read_all(
     cache: Cache | None = None,
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
-) -> list[Analysis]:
-    """Every readable content file, analysed; each bad one is skipped with a warning.
+    previous: Corpus = EMPTY,
+    drafts: bool = True,
+) -> tuple[Corpus, ArticleStore]:
+    """Every readable content file, as the corpus and a store of full analyses; each
+    bad file is skipped with a warning.
 
     One bad file should not cost the reader the other fifty, so a problem with a file
     (bad front matter, no text, a page URL already taken) is reported and the file left
-    out; `--strict` turns those warnings into a failed build.
+    out; `--strict` turns those warnings into a failed build. Files the `previous`
+    corpus holds unchanged are not opened beyond reading their bytes.
     """
     topics = {t.slug for t in site.config.topics}
     content = _label(site.content_dir, site.root)
@@ -286,21 +293,25 @@ def read_all(
         warn(DigestError("no articles (.md, .markdown, .txt) found", content))
     labelled = [(path, _label(path, site.root).as_posix()) for path in paths]
     job = Job(site.config, site.content_dir)
-    analyses: list[Analysis] = []
+    cache = cache or Cache(None, "analysis", b"")
+    known = {e.key: e for e in previous.entries}
+    items: list[Item] = []
+    fresh: dict[str, Analysis] = {}
+    files: dict[str, tuple[Path, str]] = {}
     seen: dict[str, str] = {}
-    results = analyse_all(labelled, job, cache or Cache(None, "analysis", b""), jobs, progress)
-    for (_, label), result in zip(labelled, results, strict=True):
+    results = analyse_all(labelled, job, cache, jobs, progress, known)
+    for (path, label), result in zip(labelled, results, strict=True):
         try:
             if isinstance(result, Problem):
                 raise result.error()
-            article = result.article
-            if article.id in seen:
+            entry = result if isinstance(result, Entry) else result.entry
+            if entry.id in seen:
                 raise DigestError(
-                    f"same page URL articles/{article.id}.html as {seen[article.id]}; "
+                    f"same page URL articles/{entry.id}.html as {seen[entry.id]}; "
                     "give one of them a different `slug` in its front matter",
                     label,
                 )
-            unknown = sorted(set(article.forced_topics) - topics)
+            unknown = sorted(set(entry.forced_topics) - topics)
             if unknown:
                 raise DigestError(
                     f"front matter names unknown topic '{unknown[0]}'; "
@@ -310,9 +321,16 @@ def read_all(
         except DigestError as problem:
             warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
             continue
-        seen[article.id] = label
-        analyses.append(result)
-    return analyses
+        seen[entry.id] = label
+        if entry.draft and not drafts:
+            continue
+        files[entry.key] = (path, label)
+        if isinstance(result, Entry):
+            items.append(Item(entry, None, None))
+        else:
+            items.append(Item(entry, result.facts, result.shingles))
+            fresh[entry.key] = result
+    return assemble(previous, items), ArticleStore(job, cache, fresh, files)
 
 
 def _label(path: Path, root: Path) -> Path:

@@ -49,6 +49,8 @@ class Entry:
     sentence_count: int
     topics: tuple[str, ...]
     """Slugs of the topics the article belongs to, in config order."""
+    forced_topics: tuple[str, ...]
+    """Topic slugs its front matter names (checked against the config by the build)."""
     summary: tuple[int, ...]
     """Indices of the article's summary sentences, in article order."""
     quotations: tuple[Quotation, ...]
