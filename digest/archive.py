@@ -16,11 +16,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Protocol
 
 from digest.config import Config
 from digest.site import ArticleView, Link, Page, date_text, edition_path, paginate
 from digest.slugs import slugify
+from digest.topics import newest_first
 
 ARCHIVE = "archive.html"
 SOURCES = "sources.html"
@@ -93,18 +93,6 @@ def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
         out += _paginate(path, "source.html", name, own, size, {"source_name": name})
     out.insert(0, Page(SOURCES, "sources.html", "Sources", {"sources": tuple(sources)}))
     return tuple(out)
-
-
-class Dated(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def date(self) -> dt.date | None: ...
-
-
-def newest_first(item: Dated) -> tuple[bool, int, str]:
-    """Sort key for articles and their views: newest day first, undated last, then id."""
-    return (item.date is None, -(item.date or dt.date.min).toordinal(), item.id)
 
 
 def _by_day(chunk: Sequence[ArticleView]) -> tuple[DayGroup, ...]:

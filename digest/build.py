@@ -215,16 +215,15 @@ def render_site(
     with stage("topics"):
         terms = Terms()
         assignments = {a.article.id: a.topics for a in analysed}
-        coverage = cover(config.topics, articles, assignments)
+        coverage = cover(config.topics, corpus)
         for number, topic in enumerate(coverage):
             if not topic.articles:
                 where = line_in_file(site.config_path, ("topics", number))
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("compare"):
-        comparison = compare_corpus(corpus, articles)
-        article_by_id = {a.id: a for a in articles}
-        compared = {t.slug: compare_topic(t, article_by_id, comparison) for t in coverage}
+        comparison = compare_corpus(corpus)
+        compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
     with stage("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
         summaries = summarise(

@@ -9,7 +9,7 @@ source reports, and the topic's articles in date order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -17,12 +17,11 @@ from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.quotes import Quotation, QuoteGroup, extract, group
-from digest.sentences import words
 from digest.syndication import Syndication, detect, shingles
 from digest.terms import Terms
 
 if TYPE_CHECKING:
-    from digest.analysis import Analysis
+    pass
 
 ONLY_IN_PER_SOURCE = 5
 """Sentences listed under "Only in <source>" per source, in article order."""
@@ -88,24 +87,9 @@ class Comparison:
         return tuple(r.article for r in self.reporting(ref))
 
 
-def compare_articles(
-    articles: Sequence[Article],
-    terms: Terms,
-    analyses: Mapping[str, Analysis] | None = None,
-) -> Comparison:
-    """Relate the articles; `analyses` (by article id) supplies per-article work done
-    in the analysis stage, else it is done here."""
-    if analyses is None:
-        corpus = corpus_of(articles, terms)
-    else:
-        corpus = assemble(
-            EMPTY,
-            [
-                Item(analyses[a.id].entry, analyses[a.id].facts, analyses[a.id].shingles)
-                for a in articles
-            ],
-        )
-    return compare_corpus(corpus, articles)
+def compare_articles(articles: Sequence[Article], terms: Terms) -> Comparison:
+    """Relate articles outside a site (the quality measurements and tests do)."""
+    return compare_corpus(corpus_of(articles, terms))
 
 
 def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
@@ -121,18 +105,16 @@ def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
     return assemble(EMPTY, items)
 
 
-def compare_corpus(corpus: Corpus, articles: Sequence[Article]) -> Comparison:
-    """Relate the corpus' articles: agreement, quotations and syndicated copies."""
+def compare_corpus(
+    corpus: Corpus, previous: Syndication | None = None, fresh: Container[str] = ()
+) -> Comparison:
+    """Relate the corpus' articles: agreement, quotations and syndicated copies.
+    `previous` and `fresh` (keys of changed articles) let copy detection measure only
+    the pairs that changed."""
     index = sentence_terms(corpus)
     quotations = {e.id: e.quotations for e in corpus.entries}
-    syndication = detect(
-        articles,
-        known={
-            e.id: corpus.shingles[corpus.shingle_start[n] : corpus.shingle_start[n + 1]]
-            for n, e in enumerate(corpus.entries)
-        },
-    )
-    groups = group([q for a in articles for q in quotations[a.id]])
+    syndication = detect(corpus, known=previous, fresh=fresh)
+    groups = group([q for e in corpus.entries for q in e.quotations])
     quoted_with: dict[SentenceRef, set[SentenceRef]] = {}
     for quote_group in groups:
         carriers = {q.ref for q in quote_group.quotations}
@@ -179,17 +161,15 @@ class TopicComparison:
     independent_sources: int
 
 
-def compare_topic(
-    topic: TopicCoverage, articles: Mapping[str, Article], comparison: Comparison
-) -> TopicComparison:
+def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) -> TopicComparison:
     in_topic = set(topic.sentences)
     members = set(topic.articles)
     key_quotes = _key_quotes(in_topic, members, comparison)
     shared_quotes = {q.ref for k in key_quotes if len(k.articles) > 1 for q in k.group.quotations}
     return TopicComparison(
         key_quotes=key_quotes,
-        only_in=_only_in(topic, articles, comparison, shared_quotes),
-        timeline=_timeline(topic, articles),
+        only_in=_only_in(topic, corpus, comparison, shared_quotes),
+        timeline=_timeline(topic, corpus),
         independent_sources=comparison.syndication.independent(topic.articles, comparison.sources),
     )
 
@@ -219,7 +199,7 @@ def _key_quotes(
 
 def _only_in(
     topic: TopicCoverage,
-    articles: Mapping[str, Article],
+    corpus: Corpus,
     comparison: Comparison,
     shared_quotes: set[SentenceRef],
 ) -> tuple[OnlyIn, ...]:
@@ -227,9 +207,8 @@ def _only_in(
     quoting the same words."""
     by_source: dict[str, list[SentenceRef]] = {}
     for ref in sorted(topic.sentences):
-        article = articles[ref.article]
-        sentence = article.sentences[ref.index]
-        if not article.is_prose(sentence) or len(words(sentence.text)) < MIN_WORDS:
+        position = corpus.find(ref)
+        if position is None or not corpus.prose[position] or corpus.words[position] < MIN_WORDS:
             continue
         if ref not in shared_quotes and len(comparison.reported_by(ref)) == 1:
             source = comparison.sources[ref.article]
@@ -245,10 +224,10 @@ def _only_in(
     )
 
 
-def _timeline(topic: TopicCoverage, articles: Mapping[str, Article]) -> tuple[Day, ...]:
+def _timeline(topic: TopicCoverage, corpus: Corpus) -> tuple[Day, ...]:
     days: dict[dt.date | None, list[str]] = {}
     for article_id in topic.articles:
-        days.setdefault(articles[article_id].date, []).append(article_id)
+        days.setdefault(corpus.entries[corpus.number[article_id]].date, []).append(article_id)
     dated = sorted(d for d in days if d is not None)
     timeline = [Day(d, tuple(sorted(days[d]))) for d in dated]
     if None in days:

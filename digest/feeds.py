@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from email.utils import format_datetime
 
 from digest import __version__
-from digest.archive import newest_first
 from digest.config import Config
 from digest.models import Article, Summaries, TopicCoverage
 from digest.site import article_path, topic_path
+from digest.topics import newest_first
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITE_FEEDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}

@@ -22,9 +22,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from digest.archive import newest_first
 from digest.models import Article, Summaries, TopicCoverage
 from digest.site import Page, article_path, date_text, topic_path
+from digest.topics import newest_first
 
 INDEX = "search-index.js"
 PAGE = "search.html"

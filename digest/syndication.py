@@ -15,16 +15,22 @@ from __future__ import annotations
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from digest.facts import Ints
 from digest.models import Article
+from digest.rows import distinct, ranges
 
-Shingles = npt.NDArray[np.uint32]
-"""Sorted distinct shingle hashes: compact (4 bytes each), and intersected in C."""
+if TYPE_CHECKING:
+    from digest.corpus import Corpus
+
+Shingles = npt.NDArray[Any]
+"""Sorted distinct shingle hashes (uint32): compact, and intersected in C."""
 
 SHINGLE = 5
 """Words per shingle: long enough that two independent reports rarely share one."""
@@ -44,6 +50,10 @@ class Syndication:
     """Article id -> the id of the copy that stands for its group (itself when alone)."""
     copies: Mapping[str, tuple[str, ...]]
     """Article id -> the other articles of its group (absent when it has none)."""
+    pairs: frozenset[tuple[str, str]] = frozenset()
+    """Every pair of copies found, by the articles' analysis keys: whether two texts are
+    copies depends on the two texts alone, so the next build reuses these answers for
+    every pair of unchanged articles."""
 
     def independent(self, article_ids: Sequence[str], source_of: Mapping[str, str]) -> int:
         """How many independent sources the articles are: copies count once, and so do
@@ -78,49 +88,74 @@ _MASK = np.uint64(0xFFFFFFFF)
 
 
 def detect(
-    articles: Sequence[Article],
+    corpus: Corpus,
     threshold: float = COPY,
-    known: Mapping[str, Shingles] | None = None,
+    known: Syndication | None = None,
+    fresh: Container[str] = (),
 ) -> Syndication:
-    """Group copies; `known` holds shingles already computed (per-article analysis)."""
-    given = known or {}
-    sets = {a.id: given[a.id] if a.id in given else shingles(a) for a in articles}
-    index: dict[int, list[str]] = defaultdict(list)
-    for article_id, shingle_set in sets.items():
-        for value in shingle_set[:SKETCH].tolist():
-            index[value].append(article_id)
-    parent = {a.id: a.id for a in articles}
+    """Group copies. With `known` (the previous build's), only pairs with an article in
+    `fresh` (analysis keys of new or changed files) are measured; the others keep the
+    answer `known` has for them, which is what measuring would give."""
+    entries = corpus.entries
+    start, values = corpus.shingle_start, corpus.shingles
+    pairs = _candidates(start, values)
+    keys = [e.key for e in entries]
+    parent = list(range(len(entries)))
 
-    def root(x: str) -> str:
+    def root(x: int) -> int:
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    order = {a.id: (a.date.toordinal() if a.date else 10**7, a.id) for a in articles}
-    checked: set[tuple[str, str]] = set()
-    for ids in index.values():
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 :]:
-                pair = (a, b) if a < b else (b, a)
-                if pair in checked:
-                    continue
-                checked.add(pair)
-                small, large = sorted((sets[a], sets[b]), key=len)
-                shared = np.intersect1d(small, large, assume_unique=True).size
-                if small.size and shared / small.size >= threshold:
-                    ra, rb = root(a), root(b)
-                    # The earliest (then first by id) copy stands for the group.
-                    first, second = sorted((ra, rb), key=order.__getitem__)
-                    parent[second] = first
-    groups: dict[str, list[str]] = defaultdict(list)
-    for article_id in sorted(parent):
-        groups[root(article_id)].append(article_id)
-    original = {a: root(a) for a in sorted(parent)}
+    order = [(e.date.toordinal() if e.date else 10**7, e.id) for e in entries]
+    found: set[tuple[str, str]] = set()
+    for a, b in pairs.tolist():
+        pair = (keys[a], keys[b]) if keys[a] < keys[b] else (keys[b], keys[a])
+        if known is not None and keys[a] not in fresh and keys[b] not in fresh:
+            if pair not in known.pairs:
+                continue
+        else:
+            first, second = values[start[a] : start[a + 1]], values[start[b] : start[b + 1]]
+            small, large = (first, second) if first.size <= second.size else (second, first)
+            shared = np.intersect1d(small, large, assume_unique=True).size
+            if not small.size or shared / small.size < threshold:
+                continue
+        found.add(pair)
+        ra, rb = root(a), root(b)
+        # The earliest (then first by id) copy stands for the group.
+        first_root, second_root = sorted((ra, rb), key=order.__getitem__)
+        parent[second_root] = first_root
+    groups: dict[int, list[str]] = defaultdict(list)
+    for n in sorted(range(len(entries)), key=lambda n: entries[n].id):
+        groups[root(n)].append(entries[n].id)
+    original = {entries[n].id: entries[root(n)].id for n in range(len(entries))}
     copies = {
         a: tuple(x for x in members if x != a)
         for members in groups.values()
         if len(members) > 1
         for a in members
     }
-    return Syndication(original, copies)
+    return Syndication(dict(sorted(original.items())), copies, frozenset(found))
+
+
+def _candidates(start: Ints, values: Shingles) -> Ints:
+    """Pairs (a, b), a < b, of articles whose sketches (first SKETCH shingles) share a
+    value, each once."""
+    lengths = np.minimum(np.diff(start), SKETCH)
+    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    sketch = values[ranges(start[:-1], lengths)]
+    by_value = np.lexsort((owner, sketch))
+    sketch, owner = sketch[by_value], owner[by_value]
+    boundary = np.flatnonzero(np.diff(sketch)) + 1
+    runs = np.split(owner, boundary) if len(owner) else []
+    found = [
+        run[i] * len(lengths) + run[i + 1 :]
+        for run in runs
+        if len(run) > 1
+        for i in range(len(run) - 1)
+    ]
+    if not found:
+        return np.zeros((0, 2), np.int64)
+    pairs = distinct(np.concatenate(found))
+    return np.stack([pairs // len(lengths), pairs % len(lengths)], axis=1)

@@ -12,9 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
 
 from digest.config import TopicConfig
-from digest.models import Article, ArticleTopics, SentenceRef, TopicCoverage, TopicHit
+from digest.corpus import Corpus
+from digest.models import SentenceRef, TopicCoverage, TopicHit
 from digest.sentences import words
 from digest.terms import Terms
 
@@ -65,46 +69,37 @@ def _is_acronym(keyword: str) -> bool:
     return 2 <= len(keyword) <= 3 and keyword.isalpha() and keyword.isupper()
 
 
-def assign(article: Article, matcher: TopicMatcher, order: Sequence[str]) -> ArticleTopics:
-    """Which topics each sentence of `article` belongs to, and so the article."""
-    hits = tuple(matcher.hits(s.text) for s in article.sentences)
-    member = {h.topic for sentence_hits in hits for h in sentence_hits} | set(article.forced_topics)
-    return ArticleTopics(article.id, hits, tuple(slug for slug in order if slug in member))
-
-
-def cover(
-    topics: Sequence[TopicConfig],
-    articles: Sequence[Article],
-    assignments: dict[str, ArticleTopics],
-) -> tuple[TopicCoverage, ...]:
+def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage, ...]:
     """Gather, per topic, its member articles (newest first) and assigned sentences.
 
     An article put in a topic by its front matter, with no sentence that matches, still
     speaks for the topic: all its prose sentences are the topic's.
     """
-    ordered = sorted(articles, key=_newest_first)
+    entries = corpus.entries
+    ordered = sorted(range(len(entries)), key=lambda n: newest_first(entries[n]))
+    counts = np.diff(corpus.topic_start)
+    sentence_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    article_of = corpus.sentence_article()
     coverage = []
-    for topic in topics:
+    for number, topic in enumerate(topics):
+        hit = sentence_of[corpus.topic_ids == number]
+        by_article: dict[int, list[int]] = {}
+        for article, position in zip(article_of[hit].tolist(), hit.tolist(), strict=True):
+            by_article.setdefault(article, []).append(position)
         members: list[str] = []
         refs: list[SentenceRef] = []
-        for article in ordered:
-            assignment = assignments[article.id]
-            if topic.slug not in assignment.topics:
+        for n in ordered:
+            entry = entries[n]
+            if topic.slug not in entry.topics:
                 continue
-            members.append(article.id)
-            matched = [
-                SentenceRef(article.id, s.index)
-                for s, hits in zip(article.sentences, assignment.hits, strict=True)
-                if any(h.topic == topic.slug for h in hits)
-            ]
-            refs.extend(
-                matched
-                or [
-                    SentenceRef(article.id, s.index)
-                    for s in article.sentences
-                    if article.is_prose(s)
+            members.append(entry.id)
+            start = int(corpus.sentence_start[n])
+            matched = by_article.get(n)
+            if matched is None:
+                matched = [
+                    start + i for i in range(entry.sentence_count) if corpus.prose[start + i]
                 ]
-            )
+            refs.extend(SentenceRef(entry.id, p - start) for p in matched)
         coverage.append(
             TopicCoverage(
                 topic.slug,
@@ -118,8 +113,13 @@ def cover(
     return tuple(coverage)
 
 
-def _newest_first(article: Article) -> tuple[int, int, str]:
-    """Dated articles newest first, then undated ones, each group by id for stability."""
-    if article.date is None:
-        return (1, 0, article.id)
-    return (0, -dt.date.toordinal(article.date), article.id)
+class Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
+
+
+def newest_first(item: Dated) -> tuple[bool, int, str]:
+    """Sort key for articles: newest day first, undated last, then by id for stability."""
+    return (item.date is None, -(item.date or dt.date.min).toordinal(), item.id)

@@ -1,7 +1,9 @@
+from digest.analysis import describe
 from digest.config import TopicConfig
-from digest.models import Article, Block, Sentence
+from digest.corpus import EMPTY, Item, assemble
+from digest.models import Article, ArticleTopics, Block, Sentence
 from digest.terms import Terms
-from digest.topics import TopicMatcher, assign, cover
+from digest.topics import TopicMatcher, cover
 
 TOPICS = (
     TopicConfig(name="Elections", keywords=("election", "ballot box", "polling station")),
@@ -28,6 +30,13 @@ def matcher() -> TopicMatcher:
     return TopicMatcher(TOPICS, Terms())
 
 
+ORDER = ["elections", "us-trade"]
+
+
+def assign(a: Article) -> ArticleTopics:
+    return describe(a, Terms(), matcher(), ORDER)[1]
+
+
 def test_keywords_match_on_stems_and_record_why() -> None:
     hits = matcher().hits("Both elections were close, and the ballot boxes arrived late.")
     assert [(h.topic, h.terms) for h in hits] == [("elections", ("election", "ballot box"))]
@@ -52,18 +61,23 @@ def test_possessives_match() -> None:
 
 def test_assignment_is_per_sentence_and_one_article_feeds_several_topics() -> None:
     a = article("a", "The election is in May.", "Tariffs on steel rose.", "It rained all day.")
-    result = assign(a, matcher(), ["elections", "us-trade"])
+    result = assign(a)
     assert [[h.topic for h in hits] for hits in result.hits] == [["elections"], ["us-trade"], []]
     assert result.topics == ("elections", "us-trade")
 
 
 def test_cover_gathers_members_and_their_matched_sentences() -> None:
-    m = matcher()
+    from digest.analysis import entry_of
+    from digest.syndication import shingles
+
     a = article("a", "The election is in May.", "It rained all day.")
     b = article("b", "Tariffs rose again.")
     c = article("c", "Nothing about either here.", forced=("elections",))
-    assignments = {x.id: assign(x, m, ["elections", "us-trade"]) for x in (a, b, c)}
-    elections, trade = cover(TOPICS, [a, b, c], assignments)
+    items = []
+    for x in (a, b, c):
+        facts, topics = describe(x, Terms(), matcher(), ORDER)
+        items.append(Item(entry_of(x, x.id, topics, (), ()), facts, shingles(x)))
+    elections, trade = cover(TOPICS, assemble(EMPTY, items))
     assert elections.articles == ("a", "c")
     # a forced article without a matching sentence speaks for the topic with all its text
     assert [(r.article, r.index) for r in elections.sentences] == [("a", 0), ("c", 0)]
