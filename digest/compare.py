@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
+from digest.facts import Ints
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.quotes import Quotation, QuoteGroup, extract, group
+from digest.reporting import source_counts, source_of_sentences
 from digest.syndication import Syndication, detect, shingles
 from digest.terms import Terms
 
@@ -43,6 +45,9 @@ class Comparison:
     """The same quotation across articles, site-wide."""
     quoted_with: Mapping[SentenceRef, tuple[SentenceRef, ...]]
     """Sentence -> sentences of other articles that carry a quotation it carries."""
+    counts: Ints
+    """Per site-wide sentence position, `len(reporting(ref))`: how many independent
+    sources report it."""
     _firsts: dict[int, dict[str, SentenceRef]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -74,6 +79,11 @@ class Comparison:
                 firsts.setdefault(self._source(other), other)
             self._firsts[statement] = firsts
         return (ref, *(other for source, other in firsts.items() if source != own))
+
+    def count(self, ref: SentenceRef) -> int:
+        """How many independent sources report the statement of `ref` (at least 1)."""
+        position = self.agreement.corpus.find(ref)
+        return 1 if position is None else int(self.counts[position])
 
     def _source(self, ref: SentenceRef) -> str:
         return self.sources[self.syndication.original.get(ref.article, ref.article)]
@@ -122,14 +132,19 @@ def compare_corpus(
             others = {r for r in carriers if r.article != q.ref.article}
             if others:
                 quoted_with.setdefault(q.ref, set()).update(others)
+    agreement = compare(index)
+    counts = source_counts(
+        corpus, agreement, groups, source_of_sentences(corpus, syndication.original)
+    )
     return Comparison(
         terms=index,
-        agreement=compare(index),
+        agreement=agreement,
         quotations=quotations,
         syndication=syndication,
         sources={e.id: e.source for e in corpus.entries},
         quote_groups=groups,
         quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
+        counts=counts,
     )
 
 
@@ -210,7 +225,7 @@ def _only_in(
         position = corpus.find(ref)
         if position is None or not corpus.prose[position] or corpus.words[position] < MIN_WORDS:
             continue
-        if ref not in shared_quotes and len(comparison.reported_by(ref)) == 1:
+        if ref not in shared_quotes and comparison.counts[position] == 1:
             source = comparison.sources[ref.article]
             by_source.setdefault(source, []).append(ref)
     independent = {

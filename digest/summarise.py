@@ -253,7 +253,7 @@ def summarise(
         sources = comparison.syndication.independent(topic.articles, comparison.sources)
 
         def support(ref: SentenceRef, sources: int = sources) -> float:
-            return (len(comparison.reported_by(ref)) - 1) / max(1, sources - 1)
+            return (comparison.count(ref) - 1) / max(1, sources - 1)
 
         settings = config.for_topic(topics.get(topic.slug, SummaryOverride()))
         summariser = Summariser(settings, terms, comparison.terms, topic.keywords)

@@ -1,0 +1,112 @@
+"""How many independent sources report each sentence's statement, for every sentence.
+
+"Reported by 4 sources" lifts a sentence in a topic summary and keeps it out of "Only in
+…"; both look at every sentence of a topic, hundreds of thousands on a large site. The
+count is the same for every sentence of a statement (and of a quotation group), so it is
+computed per unit, in array passes, and only sentences that belong to a statement and
+to a quotation group at once need their units' sources joined.
+
+A source is counted once however many of its articles, or copies of one text, say it:
+every article stands for the original of its syndication group, and that original's
+outlet is the source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from digest.agreement import Agreement
+from digest.corpus import Corpus
+from digest.facts import Ints
+from digest.quotes import QuoteGroup
+from digest.rows import distinct, ranges
+
+
+def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
+    """Per sentence position, a number for the independent source it stands for."""
+    names: dict[str, int] = {}
+    number = corpus.number
+    per_article = np.array(
+        [
+            names.setdefault(corpus.entries[number[original.get(e.id, e.id)]].source, len(names))
+            for e in corpus.entries
+        ],
+        np.int64,
+    )
+    result: Ints = per_article[corpus.sentence_article()]
+    return result
+
+
+def source_counts(
+    corpus: Corpus,
+    agreement: Agreement,
+    groups: Sequence[QuoteGroup],
+    source: Ints,
+) -> Ints:
+    """Per sentence position: its independent sources, itself included (1 for a
+    sentence nobody else reports)."""
+    sentences = len(corpus.prose)
+    units, unit_source = _statement_sources(agreement, source)
+    quoted_units: list[int] = []
+    quoted_at: list[int] = []
+    first_quote_unit = units
+    for g, group in enumerate(groups):
+        for quotation in group.quotations:
+            position = corpus.find(quotation.ref)
+            if position is not None:
+                quoted_units.append(first_quote_unit + g)
+                quoted_at.append(position)
+    quote_unit = np.asarray(quoted_units, np.int64)
+    quote_at = np.asarray(quoted_at, np.int64)
+    # (unit, source) pairs of every unit, each once.
+    pairs = distinct(
+        np.concatenate(
+            [
+                unit_source,
+                (quote_unit * sentences + source[quote_at]) if len(quote_at) else unit_source[:0],
+            ]
+        )
+    )
+    unit_of_pair = pairs // sentences
+    span = units + len(groups)
+    # Each sentence's units: its statement (if it agrees across articles) and the
+    # quotation groups it carries a quotation of.
+    statement = agreement.statement.astype(np.int64)
+    agreeing = np.flatnonzero(statement >= 0)
+    belongs = distinct(
+        np.concatenate([agreeing * span + statement[agreeing], quote_at * span + quote_unit])
+    )
+    at, unit = belongs // span, belongs % span
+    size = np.bincount(unit_of_pair, minlength=span)
+    counts = np.ones(sentences, np.int64)
+    several = np.bincount(at, minlength=sentences)[at] > 1
+    counts[at[~several]] = size[unit[~several]]
+    if several.any():
+        pair_start = np.searchsorted(unit_of_pair, np.arange(span + 1))
+        joined_units = unit[several]
+        rows = ranges(pair_start[joined_units], size[joined_units])
+        who = np.repeat(at[several], size[joined_units])
+        owners = distinct(who * sentences + pairs[rows] % sentences) // sentences
+        joined = np.bincount(owners, minlength=sentences)
+        counts[joined > 0] = joined[joined > 0]
+    return counts
+
+
+def _statement_sources(agreement: Agreement, source: Ints) -> tuple[int, Ints]:
+    """The number of statements, and (statement, source) keys of every source among each
+    statement's group (its sentences and those of the statements it is linked to)."""
+    sentences = len(source)
+    count = len(agreement.member_start) - 1
+    if not count:
+        return 0, np.zeros(0, np.int64)
+    links_per = np.diff(agreement.link_start)
+    owner = np.concatenate(
+        [np.arange(count, dtype=np.int64), np.repeat(np.arange(count, dtype=np.int64), links_per)]
+    )
+    target = np.concatenate([np.arange(count, dtype=np.int64), agreement.links.astype(np.int64)])
+    member_length = np.diff(agreement.member_start)
+    rows = ranges(agreement.member_start[target], member_length[target])
+    who = np.repeat(owner, member_length[target])
+    return count, who * sentences + source[agreement.members[rows]]
