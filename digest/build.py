@@ -26,15 +26,17 @@ from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
 from digest.export import digest_json
 from digest.feeds import build_time, feeds
+from digest.models import SentenceRef
 from digest.read import discover
 from digest.render import render
 from digest.reporter import NullReporter, Reporter
 from digest.search import search_index, search_page
 from digest.seo import seo_files
 from digest.site import plan, site_view
-from digest.summarise import summarise
+from digest.state import State, StateStore
 from digest.terms import Terms
 from digest.theme import BUNDLED, load_theme
+from digest.topic_summaries import summarise
 from digest.topics import cover
 from digest.validation import line_in_file
 from digest.write import MARKER, check_output_dir, collect_static, write_site
@@ -204,11 +206,10 @@ def render_site(
         folder = site.root / CACHE_FOLDER if use_cache else None
         context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
         cache = Cache(folder, "analysis", context.encode())
-        corpus_cache = Cache(folder, "corpus", context.encode())
-        kept = corpus_cache.load(corpus_cache.key(b"corpus"))
-        previous = kept if isinstance(kept, Corpus) else EMPTY
+        states = StateStore(folder, context.encode())
+        previous = states.load()
         corpus, store = read_all(
-            site, warn, cache, jobs, progress and partial(progress, "read"), previous, drafts
+            site, warn, cache, jobs, progress and partial(progress, "read"), previous.corpus, drafts
         )
         analysed = [store.get(e) for e in corpus.entries]
         articles = [a.article for a in analysed]
@@ -222,18 +223,19 @@ def render_site(
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
     with stage("compare"):
-        comparison = compare_corpus(corpus)
+        kept = {e.key for e in previous.corpus.entries}
+        fresh = {e.key for e in corpus.entries if e.key not in kept}
+        comparison = compare_corpus(corpus, previous.syndication, fresh)
         compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
     with stage("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
-        summaries = summarise(
-            articles,
-            coverage,
-            config.summary,
-            overrides,
-            terms,
-            comparison,
-            {a.article.id: a.summary for a in analysed},
+
+        def text_of(ref: SentenceRef) -> str:
+            entry = corpus.entries[corpus.number[ref.article]]
+            return store.get(entry).article.sentences[ref.index].text
+
+        summaries, ranks = summarise(
+            corpus, coverage, config.summary, overrides, terms, comparison, text_of, previous.ranks
         )
     with stage("plan"):
         pages = plan(config, articles, assignments, coverage, summaries, comparison, compared)
@@ -255,8 +257,7 @@ def render_site(
             log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
     if for_output:
         cache.prune()
-        corpus_cache.store(corpus_cache.key(b"corpus"), corpus)
-        corpus_cache.prune()
+        states.save(State(corpus, comparison.syndication, ranks))
     return RenderedSite(
         site=site,
         files=files,

@@ -112,6 +112,8 @@ class TopicCoverage:
     """Ids of member articles, newest first (undated last)."""
     sentences: tuple[SentenceRef, ...]
     """Every sentence assigned to the topic, in article then sentence order."""
+    positions: tuple[int, ...] = ()
+    """The same sentences' site-wide positions in the corpus (see corpus.py)."""
 
 
 @dataclass(frozen=True, slots=True)

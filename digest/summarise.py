@@ -25,10 +25,9 @@ from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
 from digest.agreement import SentenceTerms, same_statement_score
-from digest.compare import Comparison
-from digest.config import Algorithm, Settings, SummaryConfig, SummaryOverride
+from digest.config import Algorithm, Settings
 from digest.lexrank import FastLexRank
-from digest.models import Article, SentenceRef, Summaries, TopicCoverage
+from digest.models import Article, SentenceRef
 from digest.sentences import Tokenizer, words
 from digest.terms import Terms
 
@@ -140,38 +139,58 @@ class Summariser:
         if sum(len(g) for g in groups) > SHORTLIST:
             groups = self._shortlist(groups, support)
         ranked = self.rank(groups)
+        by_ref = {c.ref: c for c in ranked}
+        return self.choose(
+            [c.ref for c in ranked],
+            lambda ref: len(words(by_ref[ref].text)),
+            lambda ref: self._content(by_ref[ref]),
+            support,
+            position,
+            same,
+        )
+
+    def choose(
+        self,
+        ranked: Sequence[SentenceRef],
+        length_of: Callable[[SentenceRef], int],
+        content_of: Callable[[SentenceRef], frozenset[Hashable]],
+        support: Callable[[SentenceRef], float] | None = None,
+        position: Mapping[str, int] | None = None,
+        same: Callable[[SentenceRef], Set[SentenceRef]] | None = None,
+    ) -> tuple[SentenceRef, ...]:
+        """`pick` once sumy has ranked the candidates: the text itself is no longer
+        needed, only each sentence's length in words and its stems."""
         n = len(ranked)
         score = {
-            c.ref: (n - i) / n
-            + LEAD_WEIGHT / (1 + c.ref.index)
-            + (AGREEMENT_WEIGHT * support(c.ref) if support else 0.0)
-            for i, c in enumerate(ranked)
+            ref: (n - i) / n
+            + LEAD_WEIGHT / (1 + ref.index)
+            + (AGREEMENT_WEIGHT * support(ref) if support else 0.0)
+            for i, ref in enumerate(ranked)
         }
-        ranked.sort(key=lambda c: -score[c.ref])
-        long_enough = [c for c in ranked if len(words(c.text)) >= MIN_WORDS] or ranked
+        ordered = sorted(ranked, key=lambda ref: -score[ref])
+        long_enough = [r for r in ordered if length_of(r) >= MIN_WORDS] or ordered
         settings = self._settings
-        chosen: list[Candidate] = []
+        chosen: list[SentenceRef] = []
         chosen_terms: list[frozenset[Hashable]] = []
         total = 0
-        for candidate in long_enough:
-            terms = self._content(candidate)
+        for ref in long_enough:
+            terms = content_of(ref)
             if any(self._alike(terms, other) for other in chosen_terms):
                 continue
-            if same is not None and not same(candidate.ref).isdisjoint(c.ref for c in chosen):
+            if same is not None and not same(ref).isdisjoint(chosen):
                 continue
-            length = len(words(candidate.text))
+            length = length_of(ref)
             if settings.words is not None and chosen and total + length > settings.words:
                 continue
-            chosen.append(candidate)
+            chosen.append(ref)
             chosen_terms.append(terms)
             total += length
             if len(chosen) == settings.sentences:
                 break
-        refs = [c.ref for c in chosen]
         if settings.order == "source":
             place = position or {}
-            refs.sort(key=lambda r: (place.get(r.article, 0), r))
-        return tuple(refs)
+            chosen.sort(key=lambda r: (place.get(r.article, 0), r))
+        return tuple(chosen)
 
     def _shortlist(
         self,
@@ -220,53 +239,6 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     return shared / smaller
 
 
-def summarise(
-    articles: Sequence[Article],
-    coverage: Sequence[TopicCoverage],
-    config: SummaryConfig,
-    topics: Mapping[str, SummaryOverride],
-    terms: Terms,
-    comparison: Comparison,
-    article_summaries: Mapping[str, tuple[SentenceRef, ...]] | None = None,
-) -> Summaries:
-    """Every article's summary (in source order) and every topic's (best first).
-
-    `article_summaries` are those made by the analysis stage; missing ones are made here.
-    """
-    done = article_summaries or {}
-    if any(a.id not in done for a in articles):
-        all_keywords = [kw for topic in coverage for kw in topic.keywords]
-        per_article = Summariser(config.for_articles(), terms, None, all_keywords)
-    summaries = {
-        a.id: done[a.id] if a.id in done else per_article.pick([article_candidates(a)])
-        for a in articles
-    }
-    by_id = {a.id: a for a in articles}
-    topic_summaries = {}
-    for topic in coverage:
-        groups: dict[str, list[Candidate]] = {}
-        for ref in topic.sentences:
-            article = by_id[ref.article]
-            sentence = article.sentences[ref.index]
-            if article.is_prose(sentence):
-                groups.setdefault(ref.article, []).append(Candidate(ref, sentence.text))
-        sources = comparison.syndication.independent(topic.articles, comparison.sources)
-
-        def support(ref: SentenceRef, sources: int = sources) -> float:
-            return (comparison.count(ref) - 1) / max(1, sources - 1)
-
-        settings = config.for_topic(topics.get(topic.slug, SummaryOverride()))
-        summariser = Summariser(settings, terms, comparison.terms, topic.keywords)
-        chronological = sorted(topic.articles, key=lambda a: _dated(by_id[a]))
-        topic_summaries[topic.slug] = summariser.pick(
-            list(groups.values()),
-            support,
-            {a: i for i, a in enumerate(chronological)},
-            comparison.same_as,
-        )
-    return Summaries(summaries, topic_summaries)
-
-
 def article_candidates(article: Article) -> list[Candidate]:
     """An article's summary candidates: its prose sentences, in order."""
     return [
@@ -274,7 +246,3 @@ def article_candidates(article: Article) -> list[Candidate]:
         for s in article.sentences
         if article.is_prose(s)
     ]
-
-
-def _dated(article: Article) -> tuple[int, str]:
-    return (article.date.toordinal() if article.date else 10**7, article.id)

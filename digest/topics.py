@@ -88,6 +88,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
             by_article.setdefault(article, []).append(position)
         members: list[str] = []
         refs: list[SentenceRef] = []
+        positions: list[int] = []
         for n in ordered:
             entry = entries[n]
             if topic.slug not in entry.topics:
@@ -100,6 +101,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
                     start + i for i in range(entry.sentence_count) if corpus.prose[start + i]
                 ]
             refs.extend(SentenceRef(entry.id, p - start) for p in matched)
+            positions.extend(matched)
         coverage.append(
             TopicCoverage(
                 topic.slug,
@@ -108,6 +110,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
                 topic.keywords,
                 tuple(members),
                 tuple(refs),
+                tuple(positions),
             )
         )
     return tuple(coverage)

@@ -1,0 +1,41 @@
+"""What one build leaves for the next, in `.digest-cache/state/`.
+
+Everything here is a remembered answer, never an input: the corpus (every article's
+facts), the pairs of articles found to be copies, and sumy's rankings of topic
+shortlists. Each is keyed by the content it was computed from (analysis keys), so a
+rebuild takes an answer only where the question is the same, and a build with no state,
+or a state it cannot read, computes everything and gives the same site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.cache import Cache
+from digest.corpus import EMPTY, Corpus
+from digest.models import SentenceRef
+from digest.syndication import Syndication
+
+
+@dataclass(frozen=True)
+class State:
+    corpus: Corpus = EMPTY
+    syndication: Syndication | None = None
+    ranks: dict[str, tuple[SentenceRef, ...]] = field(default_factory=dict)
+
+
+class StateStore:
+    """The state file of one site; `folder=None` remembers nothing (``--no-cache``)."""
+
+    def __init__(self, folder: Path | None, context: bytes) -> None:
+        self._cache = Cache(folder, "state", context)
+        self._key = self._cache.key(b"state")
+
+    def load(self) -> State:
+        found = self._cache.load(self._key)
+        return found if isinstance(found, State) else State()
+
+    def save(self, state: State) -> None:
+        self._cache.store(self._key, state)
+        self._cache.prune()
