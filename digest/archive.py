@@ -1,10 +1,10 @@
 """Archive pages: the archive index, one edition per day, one page per source.
 
-These pages only rearrange the article views that `site.plan` already made, so they
-are planned from its pages rather than from the build's records. Long lists are split
-into numbered pages of `paginate` articles: the first page keeps the plain path
-(`archive.html`), later ones go in a folder named after it (`archive/page-2.html`), so a
-link to a list never changes when the list grows.
+These pages rearrange the articles' cards (site.py's ArticleView without the full
+text) by day and by source. Long lists are split into numbered pages of `paginate`
+articles: the first page keeps the plain path (`archive.html`), later ones go in a
+folder named after it (`archive/page-2.html`), so a link to a list never changes when
+the list grows.
 
 An undated article has no day: it is listed under "Undated" in the archive and on its
 source's page, and never placed in an edition (it is not given the build's date).
@@ -13,14 +13,14 @@ source's page, and never placed in an edition (it is not given the build's date)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
 from digest.config import Config
-from digest.site import ArticleView, Link, Page, date_text, edition_path, paginate
+from digest.corpus import Corpus
+from digest.site import ArticleView, Link, Page, Pager, date_text, edition_path, paginate
 from digest.slugs import slugify
-from digest.topics import newest_first
 
 ARCHIVE = "archive.html"
 SOURCES = "sources.html"
@@ -46,11 +46,11 @@ class SourceView:
     """Date text of its newest dated article, "" when none is dated."""
 
 
-def source_paths(views: Sequence[ArticleView]) -> dict[str, str]:
+def source_paths(names: Sequence[str]) -> dict[str, str]:
     """Source name -> page path; names that slugify alike get -2, -3 in name order."""
     paths: dict[str, str] = {}
     taken: set[str] = set()
-    for name in sorted({v.source for v in views}):
+    for name in sorted(set(names)):
         base = slugify(name, fallback="source")
         slug, n = base, 1
         while slug in taken:
@@ -61,19 +61,44 @@ def source_paths(views: Sequence[ArticleView]) -> dict[str, str]:
     return paths
 
 
-def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
-    """The archive, every edition and every source page, in a stable order."""
-    planned = (p.context.get("article") for p in pages)
-    views = sorted((v for v in planned if isinstance(v, ArticleView)), key=newest_first)
-    size = config.paginate
-    out = _paginate(ARCHIVE, "archive.html", "Archive", views, size)
+def archive_pages(
+    config: Config,
+    corpus: Corpus,
+    newest: Sequence[int],
+    card_key: Callable[[int], str],
+    page_key: Callable[..., str],
+) -> list[Page]:
+    """The archive, every edition and every source page, in a stable order.
 
-    by_day: dict[dt.date, list[ArticleView]] = {}
-    by_source: dict[str, list[ArticleView]] = {}
-    for view in views:
-        if view.date is not None:
-            by_day.setdefault(view.date, []).append(view)
-        by_source.setdefault(view.source, []).append(view)
+    `newest` is every article number, newest first; a list page's key is made from its
+    place in the list and its articles' card keys.
+    """
+    entries = corpus.entries
+    size = config.paginate
+
+    def pages_of(
+        first: str, template: str, title: str, items: Sequence[int], extra: Mapping[str, object]
+    ) -> list[Page]:
+        out = []
+        for path, pager, chunk in paginate(first, items, size):
+            page_title = (
+                title if pager.number == 1 else f"{title} (page {pager.number} of {pager.count})"
+            )
+            key = page_key(
+                "list", path, page_title, extra, pager, len(items), tuple(map(card_key, chunk))
+            )
+            recipe = ("list", dict(extra), chunk, pager, len(items))
+            out.append(Page(path, template, page_title, recipe, key))
+        return out
+
+    out = pages_of(ARCHIVE, "archive.html", "Archive", newest, {})
+    by_day: dict[dt.date, list[int]] = {}
+    by_source: dict[str, list[int]] = {}
+    for n in newest:
+        day = entries[n].date
+        if day is not None:
+            by_day.setdefault(day, []).append(n)
+        by_source.setdefault(entries[n].source, []).append(n)
     days = list(by_day)
     for i, day in enumerate(days):
         newer = Link(date_text(days[i - 1]), edition_path(days[i - 1])) if i > 0 else None
@@ -82,17 +107,28 @@ def archive_pages(config: Config, pages: Sequence[Page]) -> tuple[Page, ...]:
         )
         extra = {"day": day, "day_text": date_text(day), "newer": newer, "older": older}
         title = f"Edition of {date_text(day)}"
-        out += _paginate(edition_path(day), "edition.html", title, by_day[day], size, extra)
-
-    paths = source_paths(views)
+        out += pages_of(edition_path(day), "edition.html", title, by_day[day], extra)
     sources = []
-    for name, path in paths.items():
+    for name, path in source_paths(list(by_source)).items():
         own = by_source[name]
-        latest = next((v.date_text for v in own if v.date), "")
+        latest = next((date_text(entries[n].date) for n in own if entries[n].date), "")
         sources.append(SourceView(name, path, len(own), latest))
-        out += _paginate(path, "source.html", name, own, size, {"source_name": name})
-    out.insert(0, Page(SOURCES, "sources.html", "Sources", {"sources": tuple(sources)}))
-    return tuple(out)
+        out += pages_of(path, "source.html", name, own, {"source_name": name})
+    listed = tuple(sources)
+    out.insert(
+        0,
+        Page(SOURCES, "sources.html", "Sources", ("sources", listed), page_key("sources", listed)),
+    )
+    return out
+
+
+def list_context(
+    extra: Mapping[str, object], cards: Sequence[ArticleView], pager: Pager, total: int
+) -> dict[str, object]:
+    """What a list page's template gets: its slice both flat (`articles`) and grouped by
+    day (`groups`), its `pager` and the list's `total`."""
+    chunk = tuple(cards)
+    return {**extra, "articles": chunk, "groups": _by_day(chunk), "pager": pager, "total": total}
 
 
 def _by_day(chunk: Sequence[ArticleView]) -> tuple[DayGroup, ...]:
@@ -105,30 +141,3 @@ def _by_day(chunk: Sequence[ArticleView]) -> tuple[DayGroup, ...]:
         )
         for day, items in groupby(chunk, key=lambda v: v.date)
     )
-
-
-def _paginate(
-    first: str,
-    template: str,
-    title: str,
-    items: Sequence[ArticleView],
-    size: int,
-    context: Mapping[str, object] | None = None,
-) -> list[Page]:
-    """`items` cut into pages of `size`; each page gets its slice both flat
-    (`articles`) and grouped by day (`groups`), its `pager` and the list's `total`."""
-    return [
-        Page(
-            path,
-            template,
-            title if pager.number == 1 else f"{title} (page {pager.number} of {pager.count})",
-            {
-                **(context or {}),
-                "articles": chunk,
-                "groups": _by_day(chunk),
-                "pager": pager,
-                "total": len(items),
-            },
-        )
-        for path, pager, chunk in paginate(first, items, size)
-    ]

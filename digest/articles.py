@@ -1,4 +1,5 @@
-"""Articles in full (text, sentences, topic hits), fetched only when a page needs one.
+"""The site's articles: every content file read into the corpus, and each article in
+full (text, sentences, topic hits) fetched only when a page needs it.
 
 The site-wide stages work from the corpus; only rendering needs an article's sentences.
 A build keeps in memory the analyses it made itself and loads the others from the
@@ -9,13 +10,15 @@ again from its file, so a page never goes without its article.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from digest.analysis import Analyser, Analysis, Job, Problem
+from digest.analysis import Analyser, Analysis, Job, Problem, analyse_all
 from digest.cache import Cache
-from digest.corpus import Entry
+from digest.config import Site
+from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
+from digest.read import discover
 
 
 class ArticleStore:
@@ -50,3 +53,75 @@ class ArticleStore:
             raise DigestError("changed while the site was being built; build again", label)
         self._cache.store(entry.key, result)
         return result
+
+
+def read_all(
+    site: Site,
+    warn: Callable[[DigestError], None],
+    cache: Cache | None = None,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    previous: Corpus = EMPTY,
+    drafts: bool = True,
+) -> tuple[Corpus, ArticleStore]:
+    """Every readable content file, as the corpus and a store of full analyses; each
+    bad file is skipped with a warning.
+
+    One bad file should not cost the reader the other fifty, so a problem with a file
+    (bad front matter, no text, a page URL already taken) is reported and the file left
+    out; `--strict` turns those warnings into a failed build. Files the `previous`
+    corpus holds unchanged are not opened beyond reading their bytes.
+    """
+    topics = {t.slug for t in site.config.topics}
+    content = relative_label(site.content_dir, site.root)
+    paths = discover(site.content_dir, content)
+    if not paths:
+        warn(DigestError("no articles (.md, .markdown, .txt) found", content))
+    labelled = [(path, relative_label(path, site.root).as_posix()) for path in paths]
+    job = Job(site.config, site.content_dir)
+    cache = cache or Cache(None, "analysis", b"")
+    known = {e.key: e for e in previous.entries}
+    items: list[Item] = []
+    fresh: dict[str, Analysis] = {}
+    files: dict[str, tuple[Path, str]] = {}
+    seen: dict[str, str] = {}
+    results = analyse_all(labelled, job, cache, jobs, progress, known)
+    for (path, label), result in zip(labelled, results, strict=True):
+        try:
+            if isinstance(result, Problem):
+                raise result.error()
+            entry = result if isinstance(result, Entry) else result.entry
+            if entry.id in seen:
+                raise DigestError(
+                    f"same page URL articles/{entry.id}.html as {seen[entry.id]}; "
+                    "give one of them a different `slug` in its front matter",
+                    label,
+                )
+            unknown = sorted(set(entry.forced_topics) - topics)
+            if unknown:
+                raise DigestError(
+                    f"front matter names unknown topic '{unknown[0]}'; "
+                    f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
+                    label,
+                )
+        except DigestError as problem:
+            warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
+            continue
+        seen[entry.id] = label
+        if entry.draft and not drafts:
+            continue
+        files[entry.key] = (path, label)
+        if isinstance(result, Entry):
+            items.append(Item(entry, None, None))
+        else:
+            items.append(Item(entry, result.facts, result.shingles))
+            fresh[entry.key] = result
+    return assemble(previous, items), ArticleStore(job, cache, fresh, files)
+
+
+def relative_label(path: Path, root: Path) -> Path:
+    """Paths in messages are relative to the site, as the user thinks of them."""
+    try:
+        return path.relative_to(root)
+    except ValueError:
+        return path

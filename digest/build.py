@@ -1,7 +1,14 @@
 """build(): the stages of a digest build, in order.
 
-Each stage is a function from frozen records to new frozen records; this function only
-wires them together and times them. Read it top to bottom to know what a build does.
+Each stage is a function from frozen records to new frozen records; this module only
+wires them together and times them. Read `_plan_site` and `build` top to bottom to know
+what a build does.
+
+A rebuild does the same stages as a first build, on the same records, and arrives at
+the same site byte for byte; it is fast because each stage's costly part is remembered
+by what it was made from: an article's analysis by its file, sumy's topic ranking by the
+articles it ranks, a page by its key (`plan.py`). What did not change is taken from
+`.digest-cache/` and from the previous output.
 """
 
 from __future__ import annotations
@@ -9,37 +16,33 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from digest import freshness
-from digest.analysis import Analysis, Job, Problem, analyse_all
-from digest.archive import archive_pages
-from digest.articles import ArticleStore
+from digest.analysis import Job as AnalysisJob
+from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
 from digest.compare import compare_corpus, compare_topic
 from digest.config import Site, load_config
-from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
-from digest.export import digest_json
-from digest.feeds import build_time, feeds
 from digest.models import SentenceRef
-from digest.read import discover
-from digest.render import render
+from digest.outputs import Fragments, fragment_keys, other_files
+from digest.plan import Keys, digest_of, plan
+from digest.publish import Job, MemorySink, render
 from digest.reporter import NullReporter, Reporter
-from digest.search import search_index, search_page
-from digest.seo import seo_files
-from digest.site import plan, site_view
+from digest.site import Page, site_view
 from digest.state import State, StateStore
 from digest.terms import Terms
-from digest.theme import BUNDLED, load_theme
+from digest.theme import BUNDLED, Theme, load_theme
 from digest.topic_summaries import summarise
 from digest.topics import cover
 from digest.validation import line_in_file
-from digest.write import MARKER, check_output_dir, collect_static, write_site
+from digest.views import Records, Views
+from digest.write import Staging, check_output_dir
 
 _ANALYSIS_CONFIG = {"boilerplate", "topics", "summary"}
 """The config keys a file's analysis depends on; changing another one (a title, the
@@ -75,6 +78,8 @@ class BuildResult:
     seconds: float
     stages: tuple[tuple[str, float], ...] = field(default=())
     warnings: tuple[DigestError, ...] = field(default=())
+    rendered: int = 0
+    """Pages rendered by this build; the others were unchanged and kept."""
 
     def contents(self) -> str:
         return f"{self.pages} pages from {self.articles} articles ({self.topics} topics)"
@@ -85,7 +90,7 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class RenderedSite:
-    """The whole site in memory: what `build` writes and what `check` and `serve` read."""
+    """The whole site in memory: what `check` and `serve` read."""
 
     site: Site
     files: dict[str, bytes]
@@ -95,6 +100,130 @@ class RenderedSite:
     topics: int
     stages: tuple[tuple[str, float], ...]
     warnings: tuple[DigestError, ...] = ()
+
+
+class Timer:
+    """Times the stages, reports them (-v) and tells the progress display."""
+
+    def __init__(
+        self,
+        log: Callable[[str], None] | None,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> None:
+        self.stages: list[tuple[str, float]] = []
+        self.log = log
+        self.progress = progress
+
+    def __call__(self, name: str) -> AbstractContextManager[None]:
+        return self._stage(name)
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        if self.progress:
+            self.progress(name, 0, 0)
+        yield
+        self.stages.append((name, time.perf_counter() - begin))
+        if self.log:
+            self.log(f"{name:<10} {self.stages[-1][1] * 1000:8.1f} ms")
+
+    def counter(self, name: str) -> Callable[[int, int], None] | None:
+        return partial(self.progress, name) if self.progress else None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The site as the stages before rendering leave it."""
+
+    site: Site
+    theme: Theme
+    records: Records
+    store: ArticleStore
+    pages: tuple[Page, ...]
+    keys: Keys
+    previous: State
+    ranks: dict[str, tuple[SentenceRef, ...]]
+    cache: Cache
+    states: StateStore
+    warnings: tuple[DigestError, ...]
+
+
+def _plan_site(
+    config_path: Path,
+    output_dir: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    for_output: bool,
+    reporter: Reporter | None,
+    use_cache: bool,
+    jobs: int,
+    timer: Timer,
+) -> Planned:
+    """Every stage but rendering. `for_output` also vets the output folder, up front."""
+    problems: list[DigestError] = []
+
+    def warn(problem: DigestError) -> None:
+        problems.append(problem)
+        (reporter or NullReporter()).warn(problem)
+
+    with timer("config"):
+        site = load_config(config_path, output_dir, base_url)
+        config = site.config
+        if for_output:
+            check_output_dir(site)
+        theme = _theme(site)
+    with timer("read"):
+        folder = site.root / CACHE_FOLDER if use_cache else None
+        context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
+        cache = Cache(folder, "analysis", context.encode())
+        states = StateStore(folder, context.encode())
+        previous = states.load()
+        corpus, store = read_all(
+            site, warn, cache, jobs, timer.counter("read"), previous.corpus, drafts
+        )
+    with timer("topics"):
+        terms = Terms()
+        coverage = cover(config.topics, corpus)
+        for number, topic in enumerate(coverage):
+            if not topic.articles:
+                where = line_in_file(site.config_path, ("topics", number))
+                message = f"topic '{topic.name}' matches no article; check its keywords"
+                label = relative_label(site.config_path.resolve(), site.root)
+                warn(DigestError(message, label, where))
+    with timer("compare"):
+        kept = {e.key for e in previous.corpus.entries}
+        fresh = {e.key for e in corpus.entries if e.key not in kept}
+        comparison = compare_corpus(corpus, previous.syndication, fresh)
+        compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
+    with timer("summarise"):
+        overrides = {t.slug: t.summary for t in config.topics}
+
+        def text_of(ref: SentenceRef) -> str:
+            entry = corpus.entries[corpus.number[ref.article]]
+            return store.get(entry).article.sentences[ref.index].text
+
+        summaries, ranks = summarise(
+            corpus, coverage, config.summary, overrides, terms, comparison, text_of, previous.ranks
+        )
+    with timer("plan"):
+        records = Records(config, corpus, comparison, summaries, coverage, compared)
+        site_key = digest_of(code_fingerprint(), theme.fingerprint(), config.model_dump_json())
+        pages, keys = plan(records, site_key)
+    if timer.log and not config.base_url:
+        timer.log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
+    return Planned(
+        site, theme, records, store, pages, keys, previous, ranks, cache, states, tuple(problems)
+    )
+
+
+def _theme(site: Site) -> Theme:
+    try:
+        return load_theme(site.config.theme, site.root)
+    except DigestError as exc:
+        if exc.path is not None:
+            raise
+        line = line_in_file(site.config_path, ("theme",))
+        raise DigestError(exc.message, site.config_path, line) from None
 
 
 @collector_paused()
@@ -112,49 +241,83 @@ def build(
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
     started = time.perf_counter()
-    rendered = render_site(
-        config_path,
-        output_dir,
-        base_url,
-        log,
-        drafts,
-        for_output=True,
-        reporter=reporter,
-        use_cache=use_cache,
-        jobs=jobs,
-        progress=progress,
+    timer = Timer(log, progress)
+    planned = _plan_site(
+        config_path, output_dir, base_url, drafts, True, reporter, use_cache, jobs, timer
     )
-    if strict and rendered.warnings:
-        n = len(rendered.warnings)
+    if strict and planned.warnings:
+        n = len(planned.warnings)
         count = f"{n} warning{'s' if n > 1 else ''}"
         raise DigestError(f"{count} with --strict; the previous output is unchanged")
-    begin = time.perf_counter()
-    if progress:
-        progress("write", 0, 0)
-    site = rendered.site
-    written = write_site(rendered.files, site.output_dir)
-    write_seconds = time.perf_counter() - begin
-    if log:
-        log(f"{'write':<10} {write_seconds * 1000:8.1f} ms")
+    site, records, previous = planned.site, planned.records, planned.previous
+    out = site.output_dir
+    intact = use_cache and previous.output == (str(out), freshness.output_digest(out))
+    staging = Staging(out, reuse=intact)
+    try:
+        with timer("render"):
+            keys = fragment_keys(records)
+            search = records.config.search
+            kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
+            need = [n for n, key in enumerate(keys) if not kept.has(key)]
+            job = Job(
+                Views(records, planned.store),
+                planned.theme,
+                site_view(records.config),
+                staging,
+                kept.maker(records, planned.store),
+            )
+            rendered, made = render(
+                planned.pages,
+                job,
+                previous.pages if intact else {},
+                need,
+                jobs,
+                timer.counter("render"),
+            )
+            files, fragments = other_files(
+                records, planned.pages, planned.theme, keys, made, kept, job.views
+            )
+            for path, data in files.items():
+                staging.write(path, data)
+        with timer("write"):
+            staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    written = len(planned.pages) + len(files)
     result = BuildResult(
-        output_dir=rendered.site.output_dir,
-        pages=rendered.pages,
+        output_dir=out,
+        pages=len(planned.pages),
         files=written,
-        articles=rendered.articles,
-        topics=rendered.topics,
+        articles=len(records.corpus.entries),
+        topics=len(records.coverage),
         seconds=time.perf_counter() - started,
-        stages=(*rendered.stages, ("write", write_seconds)),
-        warnings=rendered.warnings,
+        stages=tuple(timer.stages),
+        warnings=planned.warnings,
+        rendered=rendered,
     )
     if use_cache:
+        planned.cache.prune()
+        outputs = freshness.output_digest(out)
+        planned.states.save(
+            State(
+                corpus=records.corpus,
+                syndication=records.comparison.syndication,
+                ranks=planned.ranks,
+                pages={p.path: p.key for p in planned.pages},
+                fragments=fragments,
+                output=(str(out), outputs),
+            )
+        )
         watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
         freshness.record(
             site.config_path,
             freshness.options(output_dir, base_url, drafts),
             (*watched, BUNDLED),
-            site.output_dir,
+            out,
             result.contents(),
-            [str(w) for w in rendered.warnings],
+            [str(w) for w in planned.warnings],
+            outputs,
         )
     return result
 
@@ -166,176 +329,40 @@ def render_site(
     base_url: str | None = None,
     log: Callable[[str], None] | None = None,
     drafts: bool = False,
-    for_output: bool = False,
     reporter: Reporter | None = None,
     use_cache: bool = True,
     jobs: int = 0,
-    progress: Callable[[str, int, int], None] | None = None,
 ) -> RenderedSite:
-    """Every stage but writing. `for_output` also vets the output folder, up front."""
-    stages: list[tuple[str, float]] = []
-    problems: list[DigestError] = []
-
-    def warn(problem: DigestError) -> None:
-        problems.append(problem)
-        (reporter or NullReporter()).warn(problem)
-
-    @contextmanager
-    def stage(name: str) -> Iterator[None]:
-        begin = time.perf_counter()
-        if progress:
-            progress(name, 0, 0)
-        yield
-        stages.append((name, time.perf_counter() - begin))
-        if log:
-            log(f"{name:<10} {stages[-1][1] * 1000:8.1f} ms")
-
-    with stage("config"):
-        site = load_config(config_path, output_dir, base_url)
-        config = site.config
-        if for_output:
-            check_output_dir(site)
-        try:
-            theme = load_theme(config.theme, site.root)
-        except DigestError as exc:
-            if exc.path is not None:
-                raise
-            line = line_in_file(site.config_path, ("theme",))
-            raise DigestError(exc.message, site.config_path, line) from None
-    with stage("read"):
-        folder = site.root / CACHE_FOLDER if use_cache else None
-        context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
-        cache = Cache(folder, "analysis", context.encode())
-        states = StateStore(folder, context.encode())
-        previous = states.load()
-        corpus, store = read_all(
-            site, warn, cache, jobs, progress and partial(progress, "read"), previous.corpus, drafts
+    """The whole site, rendered into memory and written nowhere (check, serve)."""
+    timer = Timer(log, None)
+    planned = _plan_site(
+        config_path, output_dir, base_url, drafts, False, reporter, use_cache, jobs, timer
+    )
+    records = planned.records
+    with timer("render"):
+        sink = MemorySink()
+        keys = fragment_keys(records)
+        kept = Fragments.empty()
+        views = Views(records, planned.store)
+        job = Job(
+            views,
+            planned.theme,
+            site_view(records.config),
+            sink,
+            kept.maker(records, planned.store),
         )
-        analysed = [store.get(e) for e in corpus.entries]
-        articles = [a.article for a in analysed]
-    with stage("topics"):
-        terms = Terms()
-        assignments = {a.article.id: a.topics for a in analysed}
-        coverage = cover(config.topics, corpus)
-        for number, topic in enumerate(coverage):
-            if not topic.articles:
-                where = line_in_file(site.config_path, ("topics", number))
-                message = f"topic '{topic.name}' matches no article; check its keywords"
-                warn(DigestError(message, _label(site.config_path.resolve(), site.root), where))
-    with stage("compare"):
-        kept = {e.key for e in previous.corpus.entries}
-        fresh = {e.key for e in corpus.entries if e.key not in kept}
-        comparison = compare_corpus(corpus, previous.syndication, fresh)
-        compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
-    with stage("summarise"):
-        overrides = {t.slug: t.summary for t in config.topics}
-
-        def text_of(ref: SentenceRef) -> str:
-            entry = corpus.entries[corpus.number[ref.article]]
-            return store.get(entry).article.sentences[ref.index].text
-
-        summaries, ranks = summarise(
-            corpus, coverage, config.summary, overrides, terms, comparison, text_of, previous.ranks
-        )
-    with stage("plan"):
-        pages = plan(config, articles, assignments, coverage, summaries, comparison, compared)
-        pages += archive_pages(config, pages)
-        if config.search:
-            pages += (search_page(),)
-    with stage("render"):
-        files = collect_static(theme.static_dirs)
-        files |= render(pages, theme, site_view(config))
-        files[".nojekyll"] = b""
-        files[MARKER] = digest_json(
-            config, articles, assignments, coverage, summaries, comparison, compared
-        )
-        files |= feeds(config, articles, coverage, summaries, build_time())
-        files |= seo_files(pages, config.base_url)
-        if config.search:
-            files |= search_index(articles, coverage, summaries)
-        if log and not config.base_url:
-            log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
-    if for_output:
-        cache.prune()
-        states.save(State(corpus, comparison.syndication, ranks))
+        _, made = render(planned.pages, job, {}, range(len(keys)), jobs)
+        files, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, views)
+        sink.files.update(files)
     return RenderedSite(
-        site=site,
-        files=files,
-        pages=len(pages),
-        articles=len(articles),
-        topics=len(coverage),
-        stages=tuple(stages),
-        warnings=tuple(problems),
+        site=planned.site,
+        files=sink.files,
+        pages=len(planned.pages),
+        articles=len(records.corpus.entries),
+        topics=len(records.coverage),
+        stages=tuple(timer.stages),
+        warnings=planned.warnings,
     )
 
 
-def read_all(
-    site: Site,
-    warn: Callable[[DigestError], None],
-    cache: Cache | None = None,
-    jobs: int = 0,
-    progress: Callable[[int, int], None] | None = None,
-    previous: Corpus = EMPTY,
-    drafts: bool = True,
-) -> tuple[Corpus, ArticleStore]:
-    """Every readable content file, as the corpus and a store of full analyses; each
-    bad file is skipped with a warning.
-
-    One bad file should not cost the reader the other fifty, so a problem with a file
-    (bad front matter, no text, a page URL already taken) is reported and the file left
-    out; `--strict` turns those warnings into a failed build. Files the `previous`
-    corpus holds unchanged are not opened beyond reading their bytes.
-    """
-    topics = {t.slug for t in site.config.topics}
-    content = _label(site.content_dir, site.root)
-    paths = discover(site.content_dir, content)
-    if not paths:
-        warn(DigestError("no articles (.md, .markdown, .txt) found", content))
-    labelled = [(path, _label(path, site.root).as_posix()) for path in paths]
-    job = Job(site.config, site.content_dir)
-    cache = cache or Cache(None, "analysis", b"")
-    known = {e.key: e for e in previous.entries}
-    items: list[Item] = []
-    fresh: dict[str, Analysis] = {}
-    files: dict[str, tuple[Path, str]] = {}
-    seen: dict[str, str] = {}
-    results = analyse_all(labelled, job, cache, jobs, progress, known)
-    for (path, label), result in zip(labelled, results, strict=True):
-        try:
-            if isinstance(result, Problem):
-                raise result.error()
-            entry = result if isinstance(result, Entry) else result.entry
-            if entry.id in seen:
-                raise DigestError(
-                    f"same page URL articles/{entry.id}.html as {seen[entry.id]}; "
-                    "give one of them a different `slug` in its front matter",
-                    label,
-                )
-            unknown = sorted(set(entry.forced_topics) - topics)
-            if unknown:
-                raise DigestError(
-                    f"front matter names unknown topic '{unknown[0]}'; "
-                    f"topics in config.yaml: {', '.join(sorted(topics)) or 'none'}",
-                    label,
-                )
-        except DigestError as problem:
-            warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
-            continue
-        seen[entry.id] = label
-        if entry.draft and not drafts:
-            continue
-        files[entry.key] = (path, label)
-        if isinstance(result, Entry):
-            items.append(Item(entry, None, None))
-        else:
-            items.append(Item(entry, result.facts, result.shingles))
-            fresh[entry.key] = result
-    return assemble(previous, items), ArticleStore(job, cache, fresh, files)
-
-
-def _label(path: Path, root: Path) -> Path:
-    """Paths in messages are relative to the site, as the user thinks of them."""
-    try:
-        return path.relative_to(root)
-    except ValueError:
-        return path
+__all__ = ["AnalysisJob", "BuildResult", "RenderedSite", "build", "read_all", "render_site"]

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from digest.compare import Comparison, TopicComparison
-from digest.models import Article, SentenceRef
+from digest.corpus import Entry
+from digest.models import SentenceRef
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def reported_by(
 
 def coverage_view(
     topic: TopicComparison,
-    articles: Mapping[str, Article],
+    articles: Mapping[str, Entry],
+    text_of: Callable[[SentenceRef], str],
     article_path: Callable[[str], str],
     date_text: Callable[[dt.date | None], str],
     edition_path: Callable[[dt.date], str],
@@ -102,7 +104,7 @@ def coverage_view(
         OnlyInView(
             o.source,
             tuple(link(r) for r in o.sentences),
-            tuple(articles[r.article].sentences[r.index].text for r in o.sentences),
+            tuple(text_of(r) for r in o.sentences),
         )
         for o in topic.only_in
     )

@@ -21,13 +21,16 @@ SCHEMA_VERSION = 1
 
 def digest_json(
     config: Config,
-    articles: Sequence[Article],
-    assignments: Mapping[str, ArticleTopics],
     coverage: Sequence[TopicCoverage],
     summaries: Summaries,
     comparison: Comparison,
     compared: Mapping[str, TopicComparison],
-) -> bytes:
+    articles: Sequence[bytes],
+) -> tuple[bytes, list[tuple[int, int]]]:
+    """The whole file, and where each article's fragment sits in it; `articles` are
+    the fragments (`article_json`), in order. The file is what
+    `json.dumps(..., indent=1)` of the whole would give."""
+
     def ref(r: SentenceRef) -> dict[str, object]:
         return {"article": r.article, "sentence": r.index}
 
@@ -59,7 +62,7 @@ def digest_json(
             ],
         }
 
-    data = {
+    head = {
         "schema": SCHEMA_VERSION,
         "generator": f"digest {__version__}",
         "site": {"title": config.title, "base_url": config.base_url or None},
@@ -76,30 +79,53 @@ def digest_json(
             }
             for t in coverage
         ],
-        "articles": [
+    }
+    text = json.dumps(head, ensure_ascii=False, indent=1).encode("utf-8")
+    start = (
+        text[: -len(b"\n}")] + b",\n" + (b' "articles": [\n' if articles else b' "articles": []')
+    )
+    return start + b",\n".join(articles) + (b"\n ]" if articles else b"") + b"\n}\n", _spans(
+        len(start), articles, 2
+    )
+
+
+def _spans(start: int, parts: Sequence[bytes], separator: int) -> list[tuple[int, int]]:
+    """Where each of `parts` sits when joined by a separator of that length at `start`."""
+    spans = []
+    for part in parts:
+        spans.append((start, start + len(part)))
+        start += len(part) + separator
+    return spans
+
+
+def article_json(
+    article: Article,
+    assignment: ArticleTopics,
+    copies: Sequence[str],
+    summary: Sequence[SentenceRef],
+) -> bytes:
+    """One article's entry of `digest.json`, indented for its place in the list."""
+    data = {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "date": article.date.isoformat() if article.date else None,
+        "url": article.url,
+        "author": article.author,
+        "file": article.source_path,
+        "path": article_path(article.id),
+        "topics": list(assignment.topics),
+        "copies": list(copies),
+        "summary": [{"article": r.article, "sentence": r.index} for r in summary],
+        "sentences": [
             {
-                "id": a.id,
-                "title": a.title,
-                "source": a.source,
-                "date": a.date.isoformat() if a.date else None,
-                "url": a.url,
-                "author": a.author,
-                "file": a.source_path,
-                "path": article_path(a.id),
-                "topics": list(assignments[a.id].topics),
-                "copies": list(comparison.syndication.copies.get(a.id, ())),
-                "summary": refs(summaries.articles[a.id]),
-                "sentences": [
-                    {
-                        "index": s.index,
-                        "text": s.text,
-                        "kind": a.blocks[s.block].kind,
-                        "topics": [h.topic for h in hits],
-                    }
-                    for s, hits in zip(a.sentences, assignments[a.id].hits, strict=True)
-                ],
+                "index": s.index,
+                "text": s.text,
+                "kind": article.blocks[s.block].kind,
+                "topics": [h.topic for h in hits],
             }
-            for a in articles
+            for s, hits in zip(article.sentences, assignment.hits, strict=True)
         ],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return ("  " + text.replace("\n", "\n  ")).encode("utf-8")

@@ -17,13 +17,14 @@ import datetime as dt
 import json
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 
 from digest import __version__
 from digest.config import Config
-from digest.models import Article, Summaries, TopicCoverage
+from digest.corpus import Entry
+from digest.models import SentenceRef, Summaries, TopicCoverage
 from digest.site import article_path, topic_path
 from digest.topics import newest_first
 
@@ -79,9 +80,10 @@ def build_time() -> dt.datetime | None:
 
 def feeds(
     config: Config,
-    articles: Sequence[Article],
+    articles: Sequence[Entry],
     coverage: Sequence[TopicCoverage],
     summaries: Summaries,
+    text_of: Callable[[SentenceRef], str],
     now: dt.datetime | None = None,
 ) -> dict[str, bytes]:
     """Every feed file, by site-root path; empty when the site has no base_url."""
@@ -104,8 +106,7 @@ def feeds(
             original=a.url,
             author=a.author or a.source,
             date=_midnight(a.date),
-            summary=" ".join(a.sentences[r.index].text for r in summaries.articles[a.id])
-            or a.title,
+            summary=" ".join(text_of(r) for r in summaries.articles[a.id]) or a.title,
             tags=tuple(topics_of.get(a.id, ())),
         )
         for a in articles

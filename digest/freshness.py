@@ -70,15 +70,17 @@ def record(
     out: Path,
     summary: str,
     warnings: Sequence[str],
+    outputs: str | None = None,
 ) -> None:
-    """Remember a successful build; a manifest that cannot be written costs only speed."""
+    """Remember a successful build; a manifest that cannot be written costs only speed.
+    `outputs` is `output_digest(out)` when the caller has it already."""
     folder = config_path.parent / FOLDER
     names = [str(p.resolve()) for p in watched]
     manifest = {
         "inputs": inputs_digest(config_path.resolve(), names, options),
         "watched": names,
         "output": str(out.resolve()),
-        "output_digest": output_digest(out),
+        "output_digest": outputs or output_digest(out),
         "summary": summary,
         "warnings": list(warnings),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Mapping
 
 import jinja2
 from jinja2 import pass_context
@@ -76,16 +76,15 @@ def _relative(here: str, path: str) -> str:
     return result
 
 
-def render(pages: Sequence[Page], theme: Theme, site: SiteView) -> dict[str, bytes]:
-    env = environment(theme)
-    out: dict[str, bytes] = {}
-    for page in pages:
-        try:
-            template = env.get_template(page.template)
-            html = template.render(page=page, site=site, **page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise DigestError(f"template error: {exc.message}", exc.filename, exc.lineno) from None
-        except jinja2.UndefinedError as exc:
-            raise DigestError(f"template error in {page.template}: {exc.message}") from None
-        out[page.path] = html.encode("utf-8")
-    return out
+def render_page(
+    env: jinja2.Environment, page: Page, site: SiteView, values: Mapping[str, object]
+) -> bytes:
+    """One page's HTML; template problems become one-line errors naming the template."""
+    try:
+        template = env.get_template(page.template)
+        html = template.render(page=page, site=site, **values)
+    except jinja2.TemplateSyntaxError as exc:
+        raise DigestError(f"template error: {exc.message}", exc.filename, exc.lineno) from None
+    except jinja2.UndefinedError as exc:
+        raise DigestError(f"template error in {page.template}: {exc.message}") from None
+    return html.encode("utf-8")

@@ -20,11 +20,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from digest.models import Article, Summaries, TopicCoverage
+from digest.models import Article, SentenceRef, Summaries, TopicCoverage
 from digest.site import Page, article_path, date_text, topic_path
-from digest.topics import newest_first
 
 INDEX = "search-index.js"
 PAGE = "search.html"
@@ -38,49 +37,58 @@ def fold(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", bare.lower()).split())
 
 
-def search_page() -> Page:
-    return Page(PAGE, "search.html", "Search", {})
+def search_page(key: str) -> Page:
+    return Page(PAGE, "search.html", "Search", ("search",), key)
 
 
 def search_index(
-    articles: Sequence[Article], coverage: Sequence[TopicCoverage], summaries: Summaries
-) -> dict[str, bytes]:
-    """`search-index.js`: topics first (in config order), then articles newest first."""
-
-    def text(article: Article, index: int) -> str:
-        return article.sentences[index].text
-
-    by_id = {a.id: a for a in articles}
-    entries: list[dict[str, str]] = []
+    coverage: Sequence[TopicCoverage],
+    summaries: Summaries,
+    text_of: Callable[[SentenceRef], str],
+    articles: Sequence[bytes],
+) -> tuple[bytes, list[tuple[int, int]]]:
+    """`search-index.js`: topics first (in config order), then the articles' entries
+    (`article_entry`), which the caller gives newest first; and where each article's
+    entry sits in it."""
+    entries: list[bytes] = []
     for topic in coverage:
-        summary = " ".join(text(by_id[r.article], r.index) for r in summaries.topics[topic.slug])
-        entries.append(
-            {
-                "kind": "Topic",
-                "title": topic.name,
-                "path": topic_path(topic.slug),
-                "source": f"{len(topic.articles)} articles",
-                "date": "",
-                "summary": topic.description or summary,
-                "words": fold(" ".join((topic.name, topic.description, *topic.keywords, summary))),
-            }
-        )
-    for article in sorted(articles, key=newest_first):
-        summary = " ".join(text(article, r.index) for r in summaries.articles[article.id])
-        body = " ".join(s.text for s in article.sentences)
-        entries.append(
-            {
-                "kind": "Article",
-                "title": article.title,
-                "path": article_path(article.id),
-                "source": article.source,
-                "date": date_text(article.date),
-                "summary": summary,
-                "words": fold(
-                    " ".join((article.title, article.source, article.author or "", body))
-                ),
-            }
-        )
-    data = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    script = f"/* digest search index; made by `digest build`. */\nwindow.DIGEST_SEARCH = {data};\n"
-    return {INDEX: script.encode("utf-8")}
+        summary = " ".join(text_of(r) for r in summaries.topics[topic.slug])
+        fields = {
+            "kind": "Topic",
+            "title": topic.name,
+            "path": topic_path(topic.slug),
+            "source": f"{len(topic.articles)} articles",
+            "date": "",
+            "summary": topic.description or summary,
+            "words": fold(" ".join((topic.name, topic.description, *topic.keywords, summary))),
+        }
+        entries.append(_json(fields))
+    head = b"/* digest search index; made by `digest build`. */\nwindow.DIGEST_SEARCH = ["
+    start = head + b"".join(e + b"," for e in entries) if articles else head + b",".join(entries)
+    spans = []
+    at = len(start)
+    for entry in articles:
+        spans.append((at, at + len(entry)))
+        at += len(entry) + 1
+    return start + b",".join(articles) + b"];\n", spans
+
+
+def article_entry(article: Article, summary: Sequence[SentenceRef]) -> bytes:
+    """One article's entry of the index: what a result shows, and its folded words."""
+    text = " ".join(article.sentences[r.index].text for r in summary)
+    body = " ".join(s.text for s in article.sentences)
+    return _json(
+        {
+            "kind": "Article",
+            "title": article.title,
+            "path": article_path(article.id),
+            "source": article.source,
+            "date": date_text(article.date),
+            "summary": text,
+            "words": fold(" ".join((article.title, article.source, article.author or "", body))),
+        }
+    )
+
+
+def _json(entry: dict[str, str]) -> bytes:
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

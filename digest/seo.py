@@ -8,34 +8,38 @@ one. Crawlers read robots.txt only at a domain's root, so on a project subpath
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from digest.feeds import xml_bytes
-from digest.site import ArticleView, Page
+from digest.site import Page
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NOT_LISTED = frozenset({"404.html"})
 
 
-def seo_files(pages: Sequence[Page], base_url: str) -> dict[str, bytes]:
+def seo_files(
+    pages: Sequence[Page], base_url: str, modified: Mapping[str, dt.date]
+) -> dict[str, bytes]:
     files = {"robots.txt": robots(base_url)}
     if base_url:
-        files["sitemap.xml"] = sitemap(pages, base_url)
+        files["sitemap.xml"] = sitemap(pages, base_url, modified)
     return files
 
 
-def sitemap(pages: Sequence[Page], base_url: str) -> bytes:
-    """Every page but the 404, in path order; an article's `lastmod` is its date."""
+def sitemap(pages: Sequence[Page], base_url: str, modified: Mapping[str, dt.date]) -> bytes:
+    """Every page but the 404, in path order; `modified` gives a page's `lastmod` (an
+    article's date)."""
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for page in sorted(pages, key=lambda p: p.path):
         if page.path in NOT_LISTED:
             continue
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = base_url + page.path
-        article = page.context.get("article")
-        if isinstance(article, ArticleView) and article.date:
-            ET.SubElement(entry, "lastmod").text = article.date.isoformat()
+        day = modified.get(page.path)
+        if day:
+            ET.SubElement(entry, "lastmod").text = day.isoformat()
     return xml_bytes(root)
 
 

@@ -1,4 +1,4 @@
-"""The SiteModel: every page of the site, its URL and the view object it renders.
+"""The SiteModel: every page of the site, its URL, and the view objects templates get.
 
 Templates never see internal records; they get the views below, which already hold
 display-ready values and site-root-relative paths (the `url()` template function makes
@@ -10,15 +10,13 @@ browser opening files from disk does not look for index.html inside a folder.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from digest import __version__
-from digest.compare import Comparison, TopicComparison
 from digest.config import Config
-from digest.coverage import CoverageView, SourceLink, coverage_view, reported_by
-from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
+from digest.coverage import CoverageView, SourceLink
 
 _MONTHS = [
     "January",
@@ -97,7 +95,8 @@ class ArticleView:
 class TopicArticleView:
     article: ArticleView
     matched: tuple[Quote, ...]
-    """The sentences of this article that were assigned to the topic."""
+    """The sentences of this article that were assigned to the topic (their
+    `reported_by` is left empty: the article's summary carries who reports what)."""
 
 
 @dataclass(frozen=True)
@@ -141,12 +140,18 @@ class Pager:
 
 @dataclass(frozen=True)
 class Page:
-    """One output HTML file: where it goes, which template, and what it is given."""
+    """One output HTML file: where it goes, which template, and what it shows.
+
+    The view objects are not made when the page is planned: `recipe` names them
+    (`views.context` makes them), and `key` is a hash of everything they are made from,
+    so a rebuild renders a page again only when its key changed.
+    """
 
     path: str
     template: str
     title: str
-    context: Mapping[str, object]
+    recipe: tuple[Any, ...]
+    key: str = ""
 
 
 def article_path(article_id: str) -> str:
@@ -192,97 +197,6 @@ def date_text(date: dt.date | None) -> str:
     return "" if date is None else f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
-def plan(
-    config: Config,
-    articles: Sequence[Article],
-    assignments: Mapping[str, ArticleTopics],
-    coverage: Sequence[TopicCoverage],
-    summaries: Summaries,
-    comparison: Comparison,
-    compared: Mapping[str, TopicComparison],
-) -> tuple[Page, ...]:
-    """Every page of the site, in a stable order."""
-    by_id = {a.id: a for a in articles}
-    sources = {a.id: a.source for a in articles}
-    topic_links = {t.slug: Link(t.name, topic_path(t.slug)) for t in coverage}
-
-    def quote(ref: SentenceRef) -> Quote:
-        article = by_id[ref.article]
-        sentence = article.sentences[ref.index]
-        href = f"{article_path(article.id)}#{ref.anchor}"
-        who = reported_by(ref, comparison, sources, article_path)
-        return Quote(sentence.text, sentence.html, href, article.source, article.title, who)
-
-    views = {
-        a.id: _article_view(a, assignments[a.id], summaries.articles[a.id], topic_links, quote)
-        for a in articles
-    }
-    for article_id, copies in comparison.syndication.copies.items():
-        also = tuple(Link(by_id[c].source, article_path(c)) for c in copies)
-        views[article_id] = replace(views[article_id], also_published=also)
-    topics = tuple(
-        TopicView(
-            slug=t.slug,
-            name=t.name,
-            description=t.description,
-            keywords=t.keywords,
-            path=topic_path(t.slug),
-            summary=tuple(quote(r) for r in summaries.topics[t.slug]),
-            article_count=len(t.articles),
-            sources=tuple(sorted({by_id[aid].source for aid in t.articles})),
-            coverage=coverage_view(compared[t.slug], by_id, article_path, date_text, edition_path),
-        )
-        for t in coverage
-    )
-    topic_pages = [
-        page
-        for topic, t in zip(topics, coverage, strict=True)
-        for page in _topic_pages(topic, t, views, quote, config.paginate)
-    ]
-    newest = sorted(
-        views.values(), key=lambda v: (v.date is None, -(v.date or dt.date.min).toordinal(), v.id)
-    )
-    pages = [
-        Page(
-            "index.html",
-            "index.html",
-            config.title,
-            {
-                "topics": topics,
-                "latest": tuple(newest[: config.latest_articles]),
-                "article_count": len(views),
-            },
-        ),
-        *topic_pages,
-        *(Page(v.path, "article.html", v.title, {"article": v}) for v in newest),
-        Page("404.html", "404.html", "Page not found", {"topics": topics}),
-    ]
-    return tuple(pages)
-
-
-def _topic_pages(
-    topic: TopicView,
-    coverage: TopicCoverage,
-    views: Mapping[str, ArticleView],
-    quote: Callable[[SentenceRef], Quote],
-    size: int,
-) -> Iterator[Page]:
-    """The topic's page, then numbered pages for the rest of its articles; each lists
-    its articles with the sentences that put them in the topic."""
-    matched: dict[str, list[SentenceRef]] = {}
-    for ref in coverage.sentences:
-        matched.setdefault(ref.article, []).append(ref)
-    for path, pager, chunk in paginate(topic.path, coverage.articles, size):
-        items = tuple(
-            TopicArticleView(views[aid], tuple(quote(r) for r in matched.get(aid, ())))
-            for aid in chunk
-        )
-        title = topic.name
-        if pager.number > 1:
-            title = f"{title} (page {pager.number} of {pager.count})"
-        yield Page(path, "topic.html", title, {"topic": topic, "articles": items, "pager": pager})
-
-
 def site_view(config: Config) -> SiteView:
     return SiteView(
         title=config.title,
@@ -292,41 +206,4 @@ def site_view(config: Config) -> SiteView:
         generator=f"digest {__version__}",
         topics=tuple(Link(t.name, topic_path(t.slug)) for t in config.topics),
         search=config.search,
-    )
-
-
-def _article_view(
-    article: Article,
-    assignment: ArticleTopics,
-    summary: Sequence[SentenceRef],
-    topic_links: Mapping[str, Link],
-    quote: Callable[[SentenceRef], Quote],
-) -> ArticleView:
-    in_summary = {r.index for r in summary}
-    sentences = [
-        SentenceView(
-            anchor=f"s{s.index}",
-            html=s.html,
-            topics=tuple(topic_links[h.topic] for h in hits),
-            keywords=tuple(term for h in hits for term in h.terms),
-            in_summary=s.index in in_summary,
-        )
-        for s, hits in zip(article.sentences, assignment.hits, strict=True)
-    ]
-    blocks = tuple(
-        BlockView(b.kind, b.level, tuple(sentences[b.start : b.stop])) for b in article.blocks
-    )
-    return ArticleView(
-        id=article.id,
-        title=article.title,
-        source=article.source,
-        date=article.date,
-        date_text=date_text(article.date),
-        url=article.url,
-        author=article.author,
-        path=article_path(article.id),
-        summary=tuple(quote(r) for r in summary),
-        topics=tuple(topic_links[slug] for slug in assignment.topics),
-        blocks=blocks,
-        sentence_count=len(article.sentences),
     )

@@ -1,10 +1,11 @@
 """What one build leaves for the next, in `.digest-cache/state/`.
 
 Everything here is a remembered answer, never an input: the corpus (every article's
-facts), the pairs of articles found to be copies, and sumy's rankings of topic
-shortlists. Each is keyed by the content it was computed from (analysis keys), so a
-rebuild takes an answer only where the question is the same, and a build with no state,
-or a state it cannot read, computes everything and gives the same site.
+facts), the pairs of articles found to be copies, sumy's rankings of topic shortlists,
+and the keys of the pages and fragments the build wrote. Each is keyed by the content it
+was computed from (analysis keys), so a rebuild takes an answer only where the question
+is the same, and a build with no state, or a state it cannot read, computes everything
+and gives the same site.
 """
 
 from __future__ import annotations
@@ -23,6 +24,13 @@ class State:
     corpus: Corpus = EMPTY
     syndication: Syndication | None = None
     ranks: dict[str, tuple[SentenceRef, ...]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    """Path -> key of every page the build wrote."""
+    fragments: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    """Where each article's fragment sits in digest.json and the search index."""
+    output: tuple[str, str] | None = None
+    """The output folder and the digest of its files (names, sizes, times) just after
+    the build: pages and fragments are taken from it only while it still matches."""
 
 
 class StateStore:

@@ -9,6 +9,7 @@ override a template and still extend its parent's version of that same template.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,24 @@ class Theme:
     static_dirs: tuple[Path, ...]
     """Copied in order to the output's static/; later folders override earlier ones."""
     named_template_dirs: tuple[tuple[str, Path], ...] = ()
+
+    def fingerprint(self) -> str:
+        """Changes when any template or static file of the chain changes (name or bytes):
+        every page's key includes it."""
+        digest = hashlib.sha256()
+        folders = [
+            *self.template_dirs,
+            *self.static_dirs,
+            *(d for _, d in self.named_template_dirs),
+        ]
+        for folder in folders:
+            digest.update(f"\0{folder}\0".encode())
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(f"{path.relative_to(folder)}\0".encode())
+                    digest.update(path.read_bytes())
+        return digest.hexdigest()
+
     """Each theme of the chain with its templates folder, for `"<theme>/<template>"`."""
 
 

@@ -89,25 +89,70 @@ def collect_static(static_dirs: tuple[Path, ...]) -> dict[str, bytes]:
     return files
 
 
+class Staging:
+    """The next output folder, filled beside the current one and swapped in at the end.
+
+    `write` adds a file; `keep` takes the current output's file at the same path as it
+    is, by a hard link (no copy, and the current output stays untouched). Worker
+    processes forked from the build write into the same folder. Nothing replaces the
+    current output until `commit`; `abort` (or a crash) leaves it exactly as it was.
+    """
+
+    def __init__(self, out: Path, reuse: bool) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        recover(out)
+        self.out = out
+        self.folder = out.parent / f".{out.name}.digest-new-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
+        self._reuse = reuse and out.is_dir()
+        self._made: set[str] = {""}
+
+    def write(self, path: str, data: bytes) -> None:
+        self._folder_for(path)
+        (self.folder / path).write_bytes(data)
+
+    def keep(self, path: str) -> bool:
+        if not self._reuse:
+            return False
+        self._folder_for(path)
+        try:
+            os.link(self.out / path, self.folder / path)
+        except OSError:  # gone, or a file system without hard links: render it again
+            return False
+        return True
+
+    def _folder_for(self, path: str) -> None:
+        parent = path.rpartition("/")[0]
+        if parent not in self._made:
+            (self.folder / parent).mkdir(parents=True, exist_ok=True)
+            self._made.add(parent)
+
+    def commit(self) -> None:
+        """Swap the new folder in with two renames."""
+        previous = self.out.parent / f".{self.out.name}.digest-old-{os.getpid()}"
+        try:
+            if self.out.exists():
+                self.out.rename(previous)
+            self.folder.rename(self.out)
+        except BaseException:
+            if previous.exists() and not self.out.exists():
+                previous.rename(self.out)
+            raise
+        shutil.rmtree(previous, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def write_site(files: Mapping[str, bytes], out: Path) -> int:
     """Replace `out` with exactly `files`; returns the number of files written."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
-    staging = out.parent / f".{out.name}.digest-new-{os.getpid()}"
-    previous = out.parent / f".{out.name}.digest-old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = Staging(out, reuse=False)
     try:
         for relative, data in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        if out.exists():
-            out.rename(previous)
-        staging.rename(out)
+            staging.write(relative, data)
+        staging.commit()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if previous.exists() and not out.exists():
-            previous.rename(out)
+        staging.abort()
         raise
-    shutil.rmtree(previous, ignore_errors=True)
     return len(files)

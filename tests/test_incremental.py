@@ -94,7 +94,23 @@ def test_corrupt_cache_entries_are_recomputed(site: Path, tmp_path: Path) -> Non
     entries[1].write_bytes(entries[1].read_bytes()[:40])
     build(site, jobs=1)
     assert tree(site.parent / "public") == cold(site, tmp_path)
+    # Unchanged articles are not opened; once every page needs its article again (the
+    # output is gone), a corrupt entry is analysed again from its file.
+    shutil.rmtree(site.parent / "public")
+    build(site, jobs=1)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
     assert entries[0].read_bytes() != b"not a pickle"
+    assert len(entries[1].read_bytes()) > 40
+
+
+def test_a_corrupt_state_is_ignored(site: Path, tmp_path: Path) -> None:
+    build(site, jobs=1)
+    for entry in (site.parent / FOLDER / "state").glob("*.pickle"):
+        entry.write_bytes(entry.read_bytes()[:100])
+    edited = site.parent / "content" / "variant-03.md"
+    edited.write_text(edited.read_text() + "\nThe ministry confirmed the figures on Friday.\n")
+    build(site, jobs=1)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
 
 
 def test_the_cache_drops_entries_no_article_uses(site: Path) -> None:

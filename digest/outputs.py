@@ -1,0 +1,125 @@
+"""The files besides the pages: static files, `digest.json`, the search index, feeds,
+sitemap.xml and robots.txt.
+
+`digest.json` and the search index hold every article, so on a 10,000-article site they
+are 150 MB together, and making every article's part again would cost a rebuild seconds.
+Each article's part (a *fragment*) is a pure function of its analysis and its copies,
+so the build records where each fragment sits in the files it wrote, and the next build
+copies the fragments of unchanged articles out of those files and makes only the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.articles import ArticleStore
+from digest.export import article_json, digest_json
+from digest.feeds import build_time, feeds
+from digest.plan import digest_of
+from digest.search import INDEX, article_entry, search_index
+from digest.seo import seo_files
+from digest.site import Page, article_path
+from digest.theme import Theme
+from digest.topics import newest_first
+from digest.views import Records, Views
+from digest.write import MARKER, collect_static
+
+Pair = tuple[bytes, bytes]
+"""An article's fragment of digest.json and of the search index."""
+Spans = dict[str, tuple[int, int, int, int]]
+"""Fragment key -> where it sits: start and end in digest.json, then in the index."""
+
+
+def fragment_keys(records: Records) -> list[str]:
+    """Per article (corpus order), what its fragments are made from."""
+    copies = records.comparison.syndication.copies
+    return [digest_of(e.key, copies.get(e.id, ())) for e in records.corpus.entries]
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """The previous build's fragments, read out of the files it wrote."""
+
+    spans: Spans
+    data: bytes
+    index: bytes
+
+    @classmethod
+    def empty(cls) -> Fragments:
+        return cls({}, b"", b"")
+
+    @classmethod
+    def load(cls, out: Path, spans: Spans, search: bool) -> Fragments:
+        """The fragments in `out`, which the caller has checked is as it was written;
+        none when a file they would come from is missing."""
+        try:
+            data = (out / MARKER).read_bytes()
+            index = (out / INDEX).read_bytes() if search else b""
+        except OSError:
+            return cls.empty()
+        return cls(spans, data, index)
+
+    def has(self, key: str) -> bool:
+        return key in self.spans
+
+    def get(self, key: str) -> Pair:
+        a, b, c, d = self.spans[key]
+        return self.data[a:b], self.index[c:d]
+
+    def maker(self, records: Records, store: ArticleStore) -> Callable[[int], Pair]:
+        """Makes the fragments of an article (by number) from its analysis."""
+
+        def make(article: int) -> Pair:
+            entry = records.corpus.entries[article]
+            analysis = store.get(entry)
+            copies = records.comparison.syndication.copies.get(entry.id, ())
+            summary = records.summaries.articles[entry.id]
+            return (
+                article_json(analysis.article, analysis.topics, copies, summary),
+                article_entry(analysis.article, summary),
+            )
+
+        return make
+
+
+def other_files(
+    records: Records,
+    pages: Sequence[Page],
+    theme: Theme,
+    keys: Sequence[str],
+    made: Mapping[int, Pair],
+    kept: Fragments,
+    views: Views,
+) -> tuple[dict[str, bytes], Spans]:
+    """Every file but the pages, and where this build's fragments sit in them."""
+    config, corpus = records.config, records.corpus
+    pairs = [made[n] if n in made else kept.get(key) for n, key in enumerate(keys)]
+    files = collect_static(theme.static_dirs)
+    files[".nojekyll"] = b""
+    data, data_spans = digest_json(
+        config,
+        records.coverage,
+        records.summaries,
+        records.comparison,
+        records.compared,
+        [p[0] for p in pairs],
+    )
+    files[MARKER] = data
+    files |= feeds(
+        config, corpus.entries, records.coverage, records.summaries, views.text, build_time()
+    )
+    modified = {article_path(e.id): e.date for e in corpus.entries if e.date}
+    files |= seo_files(pages, config.base_url, modified)
+    index_spans = [(0, 0)] * len(keys)
+    if config.search:
+        order = sorted(range(len(keys)), key=lambda n: newest_first(corpus.entries[n]))
+        index, spans = search_index(
+            records.coverage, records.summaries, views.text, [pairs[n][1] for n in order]
+        )
+        files[INDEX] = index
+        for n, span in zip(order, spans, strict=True):
+            index_spans[n] = span
+    where = {key: (*data_spans[n], *index_spans[n]) for n, key in enumerate(keys)}
+    return files, where

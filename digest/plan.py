@@ -1,0 +1,145 @@
+"""The plan stage: every page of the site, with the key of what it shows.
+
+A page's key is a hash of everything its HTML is made from: the theme, the config and
+digest's code (the site key, shared by all pages), and the analysis keys and
+cross-article facts (who reports a summary sentence, which copies an article has) of
+the articles it shows. Keys are made from the records alone, without making a view or
+opening an article, so a rebuild learns which of 15,000 pages changed in a fraction of
+a second and renders only those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Sequence
+
+from digest.archive import archive_pages
+from digest.models import SentenceRef
+from digest.search import search_page
+from digest.site import Page, article_path, paginate, topic_path
+from digest.views import Records, newest
+
+
+def digest_of(*parts: object) -> str:
+    """A stable hash of plain data (strings, numbers, tuples, dataclasses of them)."""
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+
+
+class Keys:
+    """The keys of cards and pages, each made once per build."""
+
+    def __init__(self, records: Records, site_key: str) -> None:
+        self.records = records
+        self.site = site_key
+        self._cards: dict[int, str] = {}
+        self._topics: dict[str, str] = {}
+
+    def reporting(self, ref: SentenceRef) -> tuple[tuple[str, int, str], ...]:
+        comparison = self.records.comparison
+        return tuple(
+            (r.article, r.index, comparison.sources[r.article]) for r in comparison.reporting(ref)
+        )
+
+    def card(self, article: int) -> str:
+        """What an article's card and page show besides the site: its content (analysis
+        key), who reports its summary sentences, and its copies."""
+        key = self._cards.get(article)
+        if key is None:
+            records = self.records
+            entry = records.corpus.entries[article]
+            copies = records.comparison.syndication.copies.get(entry.id, ())
+            key = self._cards[article] = digest_of(
+                entry.key,
+                tuple(self.reporting(r) for r in records.summaries.articles[entry.id]),
+                tuple((c, records.comparison.sources[c]) for c in copies),
+            )
+        return key
+
+    def header(self, slug: str) -> str:
+        """What every page of a topic shows: its counts and sources."""
+        records = self.records
+        topic = next(t for t in records.coverage if t.slug == slug)
+        sources = records.comparison.sources
+        return digest_of(
+            len(topic.articles),
+            sorted({sources[a] for a in topic.articles}),
+            records.compared[slug].independent_sources,
+        )
+
+    def topic(self, slug: str) -> str:
+        """What a topic's first page shows: its summary, key quotes, "only in" and
+        timeline, made from its articles' content and their facts."""
+        key = self._topics.get(slug)
+        if key is None:
+            records = self.records
+            topic = next(t for t in records.coverage if t.slug == slug)
+            number = records.corpus.number
+            entries = records.corpus.entries
+            summary = records.summaries.topics[slug]
+            key = self._topics[slug] = digest_of(
+                self.header(slug),
+                tuple((r, entries[number[r.article]].key, self.reporting(r)) for r in summary),
+                records.compared[slug],
+                tuple(entries[number[a]].key for a in topic.articles),
+            )
+        return key
+
+    def page(self, *parts: object) -> str:
+        return digest_of(self.site, *parts)
+
+
+def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
+    """Every page of the site in a stable order, keyed; and the keys, for the cards."""
+    config = records.config
+    corpus = records.corpus
+    keys = Keys(records, site_key)
+    order = newest(corpus)
+    latest = tuple(order[: config.latest_articles])
+    topics = tuple(t.slug for t in records.coverage)
+    pages = [
+        Page(
+            "index.html",
+            "index.html",
+            config.title,
+            ("index", latest),
+            keys.page(
+                "index",
+                tuple(keys.topic(t) for t in topics),
+                tuple(keys.card(n) for n in latest),
+                len(corpus.entries),
+            ),
+        ),
+        *(page for slug in topics for page in _topic_pages(records, keys, slug)),
+        *(
+            Page(
+                article_path(corpus.entries[n].id),
+                "article.html",
+                corpus.entries[n].title,
+                ("article", n),
+                keys.page("article", keys.card(n)),
+            )
+            for n in order
+        ),
+        Page("404.html", "404.html", "Page not found", ("404",), keys.page("404")),
+    ]
+    pages += archive_pages(config, corpus, order, keys.card, keys.page)
+    if config.search:
+        pages.append(search_page(keys.page("search")))
+    return tuple(pages), keys
+
+
+def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:
+    """The topic's page, then numbered pages for the rest of its articles."""
+    topic = next(t for t in records.coverage if t.slug == slug)
+    number = records.corpus.number
+    pages = []
+    members = [number[a] for a in topic.articles]
+    for path, pager, chunk in paginate(topic_path(slug), members, records.config.paginate):
+        title = topic.name
+        if pager.number > 1:
+            title = f"{title} (page {pager.number} of {pager.count})"
+        shown = keys.topic(slug) if pager.number == 1 else keys.header(slug)
+        key = keys.page("topic", slug, shown, pager, tuple(keys.card(n) for n in chunk))
+        pages.append(Page(path, "topic.html", title, ("topic", slug, chunk, pager), key))
+    return pages

@@ -1,0 +1,203 @@
+"""The render stage: pages rendered in parallel, and only those whose key changed.
+
+A page whose key is the one the previous build recorded for its path is not rendered:
+the sink keeps the previous build's file (a hard link, no copy). The others are rendered
+by a pool of worker processes, in two passes: first every article that needs its page,
+its card (what lists show of it) or its fragments of `digest.json` and the search index;
+then the list pages (topics, archive, editions, sources, home), which are made from the
+cards. Workers write their files themselves, so no page crosses a process boundary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import jinja2
+
+from digest.analysis import cpu_count
+from digest.render import environment, render_page
+from digest.site import ArticleView, Page, Quote, SiteView
+from digest.theme import Theme
+from digest.views import Views, context
+
+POOL_FROM = 64
+"""Fewer pages than this are rendered in-process: starting workers costs more."""
+
+
+class Sink(Protocol):
+    """Where rendered files go: a staging folder (a build) or memory (check, serve)."""
+
+    def write(self, path: str, data: bytes) -> None: ...
+
+    def keep(self, path: str) -> bool:
+        """Keep the previous build's file at `path`; False when there is none."""
+        ...
+
+
+@dataclass
+class MemorySink:
+    """Files in memory; nothing of a previous build to keep."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def write(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def keep(self, path: str) -> bool:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleWork:
+    """What one article needs this build; the pass returns its card and fragments."""
+
+    article: int
+    page: Page | None
+    """Its page, when that must be rendered."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleDone:
+    article: int
+    card: ArticleView
+    matched: dict[str, tuple[Quote, ...]]
+    fragments: tuple[bytes, bytes] | None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every worker needs, inherited when the pool forks."""
+
+    views: Views
+    theme: Theme
+    site: SiteView
+    sink: Sink
+    fragments: Callable[[int], tuple[bytes, bytes]] | None
+
+
+def render(
+    pages: Sequence[Page],
+    job: Job,
+    previous: Mapping[str, str],
+    need_fragments: Iterable[int],
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[int, dict[int, tuple[bytes, bytes]]]:
+    """Render every page whose key is not `previous`'s for its path; keep the rest.
+
+    Returns how many pages were rendered, and the fragments of the articles in
+    `need_fragments`.
+    """
+    todo = []
+    for page in pages:
+        if previous.get(page.path) == page.key and job.sink.keep(page.path):
+            continue
+        todo.append(page)
+    articles: dict[int, Page | None] = {n: None for n in need_fragments}
+    rest = []
+    for page in todo:
+        if page.recipe[0] == "article":
+            articles[page.recipe[1]] = page
+        else:
+            rest.append(page)
+    work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
+    fragments: dict[int, tuple[bytes, bytes]] = {}
+    total = len(todo)
+    done = 0
+    for result in _run(_articles, work, job, jobs):
+        assert isinstance(result, ArticleDone)
+        job.views.cards[result.article] = result.card
+        for slug, quotes in result.matched.items():
+            job.views.matched[(result.article, slug)] = quotes
+        if result.fragments is not None:
+            fragments[result.article] = result.fragments
+        done += articles[result.article] is not None
+        if progress:
+            progress(done, total)
+    for _ in _run(_pages, rest, job, jobs):
+        done += 1
+        if progress:
+            progress(done, total)
+    return len(todo), fragments
+
+
+_job: Job | None = None
+"""The job of this process's pass: set before the pool forks, read by the workers."""
+
+
+def _run(
+    task: Callable[[Sequence[object]], list[object]], items: Sequence[object], job: Job, jobs: int
+) -> Iterator[object]:
+    global _job
+    _job = job
+    chunks = _chunks(items, jobs)
+    try:
+        workers = min(jobs or cpu_count(), len(chunks))
+        parallel = (
+            len(items) >= POOL_FROM
+            and workers > 1
+            and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()
+        )
+        if not parallel:
+            for chunk in chunks:
+                yield from task(chunk)
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, context) as pool:
+            for results in pool.map(task, chunks):
+                yield from results
+    finally:
+        _job = None
+
+
+def _chunks(items: Sequence[object], jobs: int) -> list[Sequence[object]]:
+    size = max(1, min(200, len(items) // (4 * max(1, jobs or cpu_count())) or 1))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _articles(chunk: Sequence[object]) -> list[object]:
+    job = _job
+    assert job is not None, "worker started without its job"
+    env = _environment(job.theme)
+    out: list[object] = []
+    for work in chunk:
+        assert isinstance(work, ArticleWork)
+        views = job.views
+        full = views.article(work.article)
+        if work.page is not None:
+            html = render_page(env, work.page, job.site, {"article": full})
+            job.sink.write(work.page.path, html)
+        card = views.card(work.article, full)
+        entry = views.records.corpus.entries[work.article]
+        matched = {slug: views.matched_in(work.article, slug) for slug in entry.topics}
+        made = job.fragments(work.article) if job.fragments else None
+        out.append(ArticleDone(work.article, card, matched, made))
+    return out
+
+
+def _pages(chunk: Sequence[object]) -> list[object]:
+    job = _job
+    assert job is not None, "worker started without its job"
+    env = _environment(job.theme)
+    for page in chunk:
+        assert isinstance(page, Page)
+        job.sink.write(page.path, render_page(env, page, job.site, context(job.views, page)))
+    return [None] * len(chunk)
+
+
+_environments: dict[int, jinja2.Environment] = {}
+
+
+def _environment(theme: Theme) -> jinja2.Environment:
+    """One Jinja2 environment per theme and process, so templates compile once."""
+    env = _environments.get(id(theme))
+    if env is None:
+        _environments.clear()
+        env = _environments[id(theme)] = environment(theme)
+    return env

@@ -1,0 +1,236 @@
+"""View objects, made on demand from the build's records.
+
+Templates get views (see site.py), never the records; this module makes them. It makes
+each only when a page that shows it is rendered, because a rebuild renders a handful of
+pages and should open only the articles those pages show. A whole article (its text, for
+its own page) comes from the article store; lists show *cards*, the same view without
+the full text, which the article pass makes once per article and hands to the list
+pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from digest.analysis import Analysis
+from digest.archive import list_context
+from digest.articles import ArticleStore
+from digest.compare import Comparison, TopicComparison
+from digest.config import Config
+from digest.corpus import Corpus
+from digest.coverage import SourceLink, coverage_view, reported_by, sentence_href
+from digest.models import SentenceRef, Summaries, TopicCoverage
+from digest.site import (
+    ArticleView,
+    BlockView,
+    Link,
+    Page,
+    Quote,
+    SentenceView,
+    TopicArticleView,
+    TopicView,
+    article_path,
+    date_text,
+    edition_path,
+    topic_path,
+)
+from digest.topics import newest_first
+
+
+@dataclass(frozen=True)
+class Records:
+    """Everything the site-wide stages made: what views are made from."""
+
+    config: Config
+    corpus: Corpus
+    comparison: Comparison
+    summaries: Summaries
+    coverage: tuple[TopicCoverage, ...]
+    compared: Mapping[str, TopicComparison]
+
+
+class Views:
+    """Makes and remembers (for one build, in one process) the views of pages."""
+
+    def __init__(self, records: Records, store: ArticleStore) -> None:
+        self.records = records
+        self._store = store
+        corpus = records.corpus
+        self._topic_links = {t.slug: Link(t.name, topic_path(t.slug)) for t in records.coverage}
+        self._topic_number = {t.slug: i for i, t in enumerate(records.config.topics)}
+        self.cards: dict[int, ArticleView] = {}
+        self.matched: dict[tuple[int, str], tuple[Quote, ...]] = {}
+        self._topics: dict[str, TopicView] = {}
+        self._copies = records.comparison.syndication.copies
+        self._entries = corpus.entries
+
+    def analysis(self, article: int) -> Analysis:
+        return self._store.get(self._entries[article])
+
+    def text(self, ref: SentenceRef) -> str:
+        return (
+            self.analysis(self.records.corpus.number[ref.article]).article.sentences[ref.index].text
+        )
+
+    def quote(self, ref: SentenceRef, reporters: bool = True) -> Quote:
+        """A sentence shown away from its article; `reporters`: with every independent
+        source that reports it."""
+        number = self.records.corpus.number[ref.article]
+        entry = self._entries[number]
+        sentence = self.analysis(number).article.sentences[ref.index]
+        href = sentence_href(ref, article_path)
+        who = self.reported_by(ref) if reporters else ()
+        return Quote(sentence.text, sentence.html, href, entry.source, entry.title, who)
+
+    def reported_by(self, ref: SentenceRef) -> tuple[SourceLink, ...]:
+        comparison = self.records.comparison
+        return reported_by(ref, comparison, comparison.sources, article_path)
+
+    def article(self, article: int) -> ArticleView:
+        """The full view of an article, for its own page."""
+        analysis = self.analysis(article)
+        entry = self._entries[article]
+        summary = self.records.summaries.articles[entry.id]
+        in_summary = {r.index for r in summary}
+        sentences = [
+            SentenceView(
+                anchor=f"s{s.index}",
+                html=s.html,
+                topics=tuple(self._topic_links[h.topic] for h in hits),
+                keywords=tuple(term for h in hits for term in h.terms),
+                in_summary=s.index in in_summary,
+            )
+            for s, hits in zip(analysis.article.sentences, analysis.topics.hits, strict=True)
+        ]
+        blocks = tuple(
+            BlockView(b.kind, b.level, tuple(sentences[b.start : b.stop]))
+            for b in analysis.article.blocks
+        )
+        return ArticleView(
+            id=entry.id,
+            title=entry.title,
+            source=entry.source,
+            date=entry.date,
+            date_text=date_text(entry.date),
+            url=entry.url,
+            author=entry.author,
+            path=article_path(entry.id),
+            summary=tuple(self.quote(r) for r in summary),
+            topics=tuple(self._topic_links[slug] for slug in entry.topics),
+            blocks=blocks,
+            sentence_count=entry.sentence_count,
+            also_published=tuple(
+                Link(self._entries[self.records.corpus.number[c]].source, article_path(c))
+                for c in self._copies.get(entry.id, ())
+            ),
+        )
+
+    def card(self, article: int, full: ArticleView | None = None) -> ArticleView:
+        """The article as lists show it: everything but the full text (`full`: its
+        full view, when already made)."""
+        card = self.cards.get(article)
+        if card is None:
+            full = full or self.article(article)
+            card = self.cards[article] = ArticleView(
+                id=full.id,
+                title=full.title,
+                source=full.source,
+                date=full.date,
+                date_text=full.date_text,
+                url=full.url,
+                author=full.author,
+                path=full.path,
+                summary=full.summary,
+                topics=full.topics,
+                blocks=(),
+                sentence_count=full.sentence_count,
+                also_published=full.also_published,
+            )
+        return card
+
+    def matched_in(self, article: int, slug: str) -> tuple[Quote, ...]:
+        """The article's sentences that put it in the topic (without their reporters)."""
+        key = (article, slug)
+        found = self.matched.get(key)
+        if found is None:
+            found = self.matched[key] = tuple(
+                self.quote(r, reporters=False) for r in self.topic_sentences(article, slug)
+            )
+        return found
+
+    def topic_sentences(self, article: int, slug: str) -> tuple[SentenceRef, ...]:
+        """As `cover` assigns them: sentences that hit the topic, else (an article put in
+        the topic by its front matter) all its prose."""
+        corpus = self.records.corpus
+        entry = self._entries[article]
+        if slug not in entry.topics:
+            return ()
+        start = int(corpus.sentence_start[article])
+        number = self._topic_number[slug]
+        hit = [
+            i
+            for i in range(entry.sentence_count)
+            if number
+            in corpus.topic_ids[corpus.topic_start[start + i] : corpus.topic_start[start + i + 1]]
+        ]
+        if not hit:
+            hit = [i for i in range(entry.sentence_count) if corpus.prose[start + i]]
+        return tuple(SentenceRef(entry.id, i) for i in hit)
+
+    def topic(self, slug: str) -> TopicView:
+        found = self._topics.get(slug)
+        if found is None:
+            found = self._topics[slug] = self._topic(slug)
+        return found
+
+    def topics(self) -> tuple[TopicView, ...]:
+        return tuple(self.topic(t.slug) for t in self.records.coverage)
+
+    def _topic(self, slug: str) -> TopicView:
+        records = self.records
+        t = next(c for c in records.coverage if c.slug == slug)
+        corpus = records.corpus
+        entries = {e.id: e for e in corpus.entries}
+        return TopicView(
+            slug=t.slug,
+            name=t.name,
+            description=t.description,
+            keywords=t.keywords,
+            path=topic_path(t.slug),
+            summary=tuple(self.quote(r) for r in records.summaries.topics[t.slug]),
+            article_count=len(t.articles),
+            sources=tuple(sorted({entries[a].source for a in t.articles})),
+            coverage=coverage_view(
+                records.compared[t.slug], entries, self.text, article_path, date_text, edition_path
+            ),
+        )
+
+
+def context(views: Views, page: Page) -> dict[str, object]:
+    """The view objects `page`'s template gets, made from its recipe."""
+    kind, *rest = page.recipe
+    if kind == "article":
+        return {"article": views.article(rest[0])}
+    if kind == "topic":
+        slug, chunk, pager = rest
+        items = tuple(TopicArticleView(views.card(n), views.matched_in(n, slug)) for n in chunk)
+        return {"topic": views.topic(slug), "articles": items, "pager": pager}
+    if kind == "index":
+        count = len(views.records.corpus.entries)
+        latest = tuple(views.card(n) for n in rest[0])
+        return {"topics": views.topics(), "latest": latest, "article_count": count}
+    if kind == "404":
+        return {"topics": views.topics()}
+    if kind == "list":
+        extra, chunk, pager, total = rest
+        return list_context(extra, [views.card(n) for n in chunk], pager, total)
+    if kind == "sources":
+        return {"sources": rest[0]}
+    return {}
+
+
+def newest(corpus: Corpus) -> list[int]:
+    """Article numbers, newest first, undated last, then by id."""
+    entries = corpus.entries
+    return sorted(range(len(entries)), key=lambda n: newest_first(entries[n]))
