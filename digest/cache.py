@@ -13,6 +13,7 @@ the user who builds it, the same trust as the project's own config and templates
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -25,6 +26,7 @@ FOLDER = ".digest-cache"
 """Beside config.yaml; add it to .gitignore (``digest init`` does)."""
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Changes whenever digest's code or the libraries that shape its output change."""
     digest = hashlib.sha256(sys.version.encode())

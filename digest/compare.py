@@ -13,6 +13,8 @@ from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.facts import Ints
@@ -48,9 +50,9 @@ class Comparison:
     counts: Ints
     """Per site-wide sentence position, `len(reporting(ref))`: how many independent
     sources report it."""
-    _firsts: dict[int, dict[str, SentenceRef]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
+    source_ids: Ints
+    """Per sentence position, the number of the independent source it stands for."""
+    _firsts: dict[int, Ints] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Memo: statement -> the first sentence of each source among its group (a pure
     function of the fields above, so the record stays what it was made as)."""
 
@@ -58,35 +60,45 @@ class Comparison:
         """The sentences that report the statement of `ref`: itself, then one sentence
         per other independent source (copies and second articles of an outlet add
         nothing), in article order."""
-        own = self._source(ref)
+        corpus = self.agreement.corpus
+        position = corpus.find(ref)
+        if position is None:
+            return (ref,)
+        own = self.source_ids[position]
         quoted = self.quoted_with.get(ref)
         if quoted:
-            seen: dict[str, SentenceRef] = {own: ref}
-            for other in sorted({*self.agreement.of(ref), *quoted}):
-                seen.setdefault(self._source(other), other)
-            return tuple(seen.values())
-        statement = self.agreement.statement_of(ref)
-        if statement < 0:
-            return (ref,)
-        # Every sentence of a statement has the same partners, but for its own
-        # article's sentences, whose source is its own: so one pass per statement
-        # serves all its sentences.
-        firsts = self._firsts.get(statement)
-        if firsts is None:
-            firsts = {}
-            corpus = self.agreement.corpus
-            for other in sorted(corpus.ref(int(p)) for p in self.agreement.group(statement)):
-                firsts.setdefault(self._source(other), other)
-            self._firsts[statement] = firsts
-        return (ref, *(other for source, other in firsts.items() if source != own))
+            partners = [p for p in (corpus.find(q) for q in quoted) if p is not None]
+            statement = int(self.agreement.statement[position])
+            group = self.agreement.group(statement) if statement >= 0 else partners[:0]
+            everyone = np.concatenate([np.asarray(partners, np.int64), group]).astype(np.int64)
+            firsts = self._firsts_of(np.unique(everyone))
+        else:
+            statement = int(self.agreement.statement[position])
+            if statement < 0:
+                return (ref,)
+            # Every sentence of a statement has the same partners, but for its own
+            # article's sentences, whose source is its own: so one pass per statement
+            # serves all its sentences.
+            known = self._firsts.get(statement)
+            if known is None:
+                known = self._firsts[statement] = self._firsts_of(self.agreement.group(statement))
+            firsts = known
+        others = [int(p) for p in firsts if self.source_ids[p] != own]
+        return (ref, *(corpus.ref(p) for p in others))
+
+    def _firsts_of(self, positions: Ints) -> Ints:
+        """Of the sentences at `positions`, the first (in reference order) of each
+        independent source, in that order."""
+        ordered = self.agreement.corpus.in_order(positions)
+        sources = self.source_ids[ordered]
+        _, first = np.unique(sources, return_index=True)
+        chosen: Ints = ordered[np.sort(first)]
+        return chosen
 
     def count(self, ref: SentenceRef) -> int:
         """How many independent sources report the statement of `ref` (at least 1)."""
         position = self.agreement.corpus.find(ref)
         return 1 if position is None else int(self.counts[position])
-
-    def _source(self, ref: SentenceRef) -> str:
-        return self.sources[self.syndication.original.get(ref.article, ref.article)]
 
     def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
         """Every sentence of another article that says the same as `ref`."""
@@ -133,9 +145,8 @@ def compare_corpus(
             if others:
                 quoted_with.setdefault(q.ref, set()).update(others)
     agreement = compare(index)
-    counts = source_counts(
-        corpus, agreement, groups, source_of_sentences(corpus, syndication.original)
-    )
+    source_ids = source_of_sentences(corpus, syndication.original)
+    counts = source_counts(corpus, agreement, groups, source_ids)
     return Comparison(
         terms=index,
         agreement=agreement,
@@ -145,6 +156,7 @@ def compare_corpus(
         quote_groups=groups,
         quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
         counts=counts,
+        source_ids=source_ids,
     )
 
 

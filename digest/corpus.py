@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from typing import Any
 
@@ -100,13 +100,28 @@ class Corpus:
         return start + ref.index
 
     def ref(self, position: int) -> SentenceRef:
-        article = int(np.searchsorted(self.sentence_start, position, side="right")) - 1
+        article = int(self.article_of[position])
         return SentenceRef(self.entries[article].id, position - int(self.sentence_start[article]))
 
-    def sentence_article(self) -> Ints:
+    def in_order(self, positions: Ints) -> Ints:
+        """The positions sorted as their sentence references sort: by article id, then
+        index."""
+        article = self.article_of[positions]
+        order: Ints = positions[np.lexsort((positions, self.id_rank[article]))]
+        return order
+
+    @cached_property
+    def article_of(self) -> Ints:
         """The article number of every sentence."""
         counts = np.diff(self.sentence_start)
         return np.repeat(np.arange(len(self.entries), dtype=np.int32), counts)
+
+    def sentence_article(self) -> Ints:
+        return self.article_of
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle the fields only: what `cached_property` derived is made again."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def stems_of(self, position: int) -> Ints:
         return self.stems[self.stem_start[position] : self.stem_start[position + 1]]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,14 +53,22 @@ def output_digest(out: Path) -> str:
     digest = hashlib.sha256()
     if not out.is_dir():
         return "missing"
-    for root, dirs, files in os.walk(out):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            stat = os.stat(path)
-            relative = os.path.relpath(path, out)
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for relative, entry in _files(str(out)):
+        stat = entry.stat()
+        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _files(top: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under `top` as (path relative to it, entry), in name order, folders
+    depth first: the same order on every machine."""
+    with os.scandir(top) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield f"{prefix}{entry.name}", entry
 
 
 def record(
@@ -118,10 +126,7 @@ def _hash_tree(path: Path, digest: hashlib._Hash) -> None:
     if not path.is_dir():
         digest.update(b"missing")
         return
-    for root, dirs, files in os.walk(path):
-        dirs.sort()
-        for name in sorted(files):
-            file = os.path.join(root, name)
-            digest.update(f"{os.path.relpath(file, path)}\0".encode())
-            with open(file, "rb") as handle:
-                digest.update(handle.read())
+    for relative, entry in _files(str(path)):
+        digest.update(f"{relative}\0".encode())
+        with open(entry.path, "rb") as handle:
+            digest.update(handle.read())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest.models import Article, SentenceRef
 
@@ -97,10 +97,13 @@ class Quotation:
     """The quoted words, without the outer quote marks."""
     speaker: str | None
     """As named in the article ("Wang", "the foreign ministry"); None when nobody is."""
+    words: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The quoted words, lower case: what comparing quotations looks at (made once,
+    since every build compares every quotation)."""
 
-    @property
-    def words(self) -> tuple[str, ...]:
-        return tuple(w.lower().replace("’", "'") for w in _WORD.findall(self.text))
+    def __post_init__(self) -> None:
+        words = tuple(w.lower().replace("’", "'") for w in _WORD.findall(self.text))
+        object.__setattr__(self, "words", words)
 
 
 def spans(text: str) -> list[tuple[int, int]]:
