@@ -11,7 +11,6 @@ a second and renders only those.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Sequence
 
 from digest.archive import archive_pages
@@ -22,8 +21,9 @@ from digest.views import Records, newest
 
 
 def digest_of(*parts: object) -> str:
-    """A stable hash of plain data (strings, numbers, tuples, dataclasses of them)."""
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    """A stable hash of plain data (strings, numbers, tuples, dicts and dataclasses of
+    them), through its `repr`: the same data gives the same text in every process."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
 class Keys:
@@ -34,6 +34,7 @@ class Keys:
         self.site = site_key
         self._cards: dict[int, str] = {}
         self._topics: dict[str, str] = {}
+        self._headers: dict[str, str] = {}
 
     def reporting(self, ref: SentenceRef) -> tuple[tuple[str, int, str], ...]:
         comparison = self.records.comparison
@@ -58,14 +59,17 @@ class Keys:
 
     def header(self, slug: str) -> str:
         """What every page of a topic shows: its counts and sources."""
-        records = self.records
-        topic = next(t for t in records.coverage if t.slug == slug)
-        sources = records.comparison.sources
-        return digest_of(
-            len(topic.articles),
-            sorted({sources[a] for a in topic.articles}),
-            records.compared[slug].independent_sources,
-        )
+        key = self._headers.get(slug)
+        if key is None:
+            records = self.records
+            topic = next(t for t in records.coverage if t.slug == slug)
+            sources = records.comparison.sources
+            key = self._headers[slug] = digest_of(
+                len(topic.articles),
+                sorted({sources[a] for a in topic.articles}),
+                records.compared[slug].independent_sources,
+            )
+        return key
 
     def topic(self, slug: str) -> str:
         """What a topic's first page shows: its summary, key quotes, "only in" and

@@ -63,7 +63,12 @@ def relative_url(from_page: str, target: str) -> str:
     path, hash_, fragment = target.partition("#")
     if not path:
         return posixpath.basename(from_page) + hash_ + fragment
-    return _relative(posixpath.dirname(from_page), path) + hash_ + fragment
+    return _relative(_folder(from_page), path) + hash_ + fragment
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder(page: str) -> str:
+    return posixpath.dirname(page)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -31,10 +31,24 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:
-    """The text as search.js matches it (keep the two in step)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_WORD.sub(" ", bare.lower()).split())
+    """The text as search.js matches it (keep the two in step): decomposed (NFKD), marks
+    (accents) removed, lower case, runs of anything but letters and digits a space."""
+    if not text.isascii():  # plain ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text).translate(_MARKS)
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+class _Marks(dict[int, int | None]):
+    """For `str.translate`: mark characters (Unicode category M, search.js's \\p{M})
+    map to None (deleted), every other character to itself; each looked up once."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = value
+        return value
+
+
+_MARKS = _Marks()
 
 
 def search_page(key: str) -> Page:

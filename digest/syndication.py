@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from digest.facts import Ints
+from digest.facts import Flags, Ints
 from digest.models import Article
-from digest.rows import distinct, ranges
+from digest.rows import ranges
 
 if TYPE_CHECKING:
     from digest.corpus import Corpus
@@ -94,12 +94,36 @@ def detect(
     fresh: Container[str] = (),
 ) -> Syndication:
     """Group copies. With `known` (the previous build's), only pairs with an article in
-    `fresh` (analysis keys of new or changed files) are measured; the others keep the
-    answer `known` has for them, which is what measuring would give."""
+    `fresh` (analysis keys of new or changed files) are measured; two unchanged
+    articles are copies exactly when `known` says so, which is what measuring them
+    would find."""
     entries = corpus.entries
     start, values = corpus.shingle_start, corpus.shingles
-    pairs = _candidates(start, values)
     keys = [e.key for e in entries]
+    copies: list[tuple[int, int]] = []
+    changed = None
+    if known is not None:
+        changed = np.fromiter((k in fresh for k in keys), np.bool_, len(keys))
+    pairs = _candidates(start, values, changed)
+    if known is not None and changed is not None:
+        number = {k: n for n, k in enumerate(keys)}
+        for a_key, b_key in known.pairs:
+            a, b = number.get(a_key), number.get(b_key)
+            if a is not None and b is not None and not changed[a] and not changed[b]:
+                copies.append((a, b))
+    for a, b in pairs.tolist():
+        first, second = values[start[a] : start[a + 1]], values[start[b] : start[b + 1]]
+        small, large = (first, second) if first.size <= second.size else (second, first)
+        shared = np.intersect1d(small, large, assume_unique=True).size
+        if small.size and shared / small.size >= threshold:
+            copies.append((a, b))
+    return _groups(corpus, copies)
+
+
+def _groups(corpus: Corpus, copies: Sequence[tuple[int, int]]) -> Syndication:
+    """The groups the copy pairs join; the earliest copy (then first by id) stands for
+    its group."""
+    entries = corpus.entries
     parent = list(range(len(entries)))
 
     def root(x: int) -> int:
@@ -110,52 +134,64 @@ def detect(
 
     order = [(e.date.toordinal() if e.date else 10**7, e.id) for e in entries]
     found: set[tuple[str, str]] = set()
-    for a, b in pairs.tolist():
-        pair = (keys[a], keys[b]) if keys[a] < keys[b] else (keys[b], keys[a])
-        if known is not None and keys[a] not in fresh and keys[b] not in fresh:
-            if pair not in known.pairs:
-                continue
-        else:
-            first, second = values[start[a] : start[a + 1]], values[start[b] : start[b + 1]]
-            small, large = (first, second) if first.size <= second.size else (second, first)
-            shared = np.intersect1d(small, large, assume_unique=True).size
-            if not small.size or shared / small.size < threshold:
-                continue
-        found.add(pair)
-        ra, rb = root(a), root(b)
-        # The earliest (then first by id) copy stands for the group.
-        first_root, second_root = sorted((ra, rb), key=order.__getitem__)
+    for a, b in copies:
+        ka, kb = entries[a].key, entries[b].key
+        found.add((ka, kb) if ka < kb else (kb, ka))
+        first_root, second_root = sorted((root(a), root(b)), key=order.__getitem__)
         parent[second_root] = first_root
     groups: dict[int, list[str]] = defaultdict(list)
     for n in sorted(range(len(entries)), key=lambda n: entries[n].id):
         groups[root(n)].append(entries[n].id)
     original = {entries[n].id: entries[root(n)].id for n in range(len(entries))}
-    copies = {
+    copied = {
         a: tuple(x for x in members if x != a)
         for members in groups.values()
         if len(members) > 1
         for a in members
     }
-    return Syndication(dict(sorted(original.items())), copies, frozenset(found))
+    return Syndication(dict(sorted(original.items())), copied, frozenset(found))
 
 
-def _candidates(start: Ints, values: Shingles) -> Ints:
-    """Pairs (a, b), a < b, of articles whose sketches (first SKETCH shingles) share a
-    value, each once."""
-    lengths = np.minimum(np.diff(start), SKETCH)
-    owner = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    sketch = values[ranges(start[:-1], lengths)]
+def _candidates(start: Ints, values: Shingles, among: Flags | None = None) -> Ints:
+    """Pairs (a, b), a < b, worth measuring (`among`: only pairs with an article it
+    marks), each once.
+
+    Two articles are candidates when their sketches (their SKETCH smallest shingles)
+    share a value. The share of sketch values two texts have in common estimates how
+    alike they are (MinHash): a pair whose sketches share less than a quarter of what a
+    copy of its sizes would share is not measured. That skips the many articles that
+    merely quote the same paragraph, and loses a real copy about once in a thousand;
+    an article shorter than its sketch is always measured.
+    """
+    lengths = np.diff(start)
+    sketched = np.minimum(lengths, SKETCH)
+    count = len(lengths)
+    owner = np.repeat(np.arange(count, dtype=np.int64), sketched)
+    sketch = values[ranges(start[:-1], sketched)]
+    if among is not None:
+        wanted = np.isin(sketch, sketch[among[owner]])
+        sketch, owner = sketch[wanted], owner[wanted]
     by_value = np.lexsort((owner, sketch))
     sketch, owner = sketch[by_value], owner[by_value]
-    boundary = np.flatnonzero(np.diff(sketch)) + 1
-    runs = np.split(owner, boundary) if len(owner) else []
-    found = [
-        run[i] * len(lengths) + run[i + 1 :]
-        for run in runs
-        if len(run) > 1
-        for i in range(len(run) - 1)
-    ]
-    if not found:
+    # Each holder of a value pairs with the holders after it in the same run.
+    run_end = np.searchsorted(sketch, sketch, side="right")
+    later = run_end - np.arange(len(sketch)) - 1
+    first = np.repeat(owner, later)
+    second = owner[ranges(np.arange(len(sketch)) + 1, later)]
+    if among is not None:
+        keep = among[first] | among[second]
+        first, second = first[keep], second[keep]
+    keys = np.sort(first * count + second)
+    if not len(keys):
         return np.zeros((0, 2), np.int64)
-    pairs = distinct(np.concatenate(found))
-    return np.stack([pairs // len(lengths), pairs % len(lengths)], axis=1)
+    new = np.ones(len(keys), np.bool_)
+    new[1:] = keys[1:] != keys[:-1]
+    unique = keys[new]
+    shared = np.diff(np.append(np.flatnonzero(new), len(keys)))
+    a, b = unique // count, unique % count
+    small = np.minimum(lengths[a], lengths[b]).astype(np.float64)
+    large = np.maximum(lengths[a], lengths[b]).astype(np.float64)
+    # Resemblance (Jaccard) of a pair whose smaller text is COPY contained in the other.
+    least = COPY * small / (small + large - COPY * small)
+    worth = (shared >= SKETCH * least / 4) | (small < SKETCH)
+    return np.stack([a[worth], b[worth]], axis=1)
