@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,7 +236,9 @@ def _markdown_blocks(body: str) -> list[_RawBlock]:
         elif token.type == "inline" and token.content.strip() and last_open is not None:
             blocks.append(_inline_block(token, context, last_open))
         elif token.type in ("fence", "code_block") and token.content.strip():
-            blocks.append(_RawBlock("code", token.content.rstrip("\n"), False))
+            # Code keeps its lines and their relative indentation, not its margins.
+            code = textwrap.dedent(token.content).strip("\n").rstrip()
+            blocks.append(_RawBlock("code", code, False))
         if token.nesting == 1:
             last_open = token
     return blocks

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import textwrap
 from itertools import pairwise
 from pathlib import Path
 
@@ -132,6 +133,8 @@ def assert_safe_html(fragment: str) -> None:
 @example(data=b"---\ndate: 2022-02-30\n---\nText.\n", name="a.md")
 @example(data=b"---\ntitle: " + b"[" * 3000 + b"\n---\nText.\n", name="a.md")
 @example(data=b"---\na: &x [*x]\n---\nText.\n", name="a.md")
+@example(data=b",\n```\n !", name="a.md")
+@example(data=b"Text.\n\n```\n    deep\n  shallow\n\n```\n", name="a.md")
 def test_the_reader_returns_an_article_or_a_digest_error(data: bytes, name: str) -> None:
     article = read_bytes(data, name)
     if article is None:
@@ -140,7 +143,11 @@ def test_the_reader_returns_an_article_or_a_digest_error(data: bytes, name: str)
     assert article.title
     assert article.sentences
     for sentence in article.sentences:
-        assert sentence.text and sentence.text == sentence.text.strip()
+        if article.blocks[sentence.block].kind == "code":
+            # code keeps its indentation, but no margin and no blank first or last line
+            assert sentence.text == textwrap.dedent(sentence.text).strip("\n").rstrip()
+        else:
+            assert sentence.text and sentence.text == sentence.text.strip()
         assert "\x00" not in sentence.text
         assert_safe_html(sentence.html)
     for slug in article.forced_topics:
