@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
-from digest.facts import Ints
+from digest.facts import Flags, Ints
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.quotes import Quotation, QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
@@ -64,18 +65,22 @@ class Comparison:
         position = corpus.find(ref)
         if position is None:
             return (ref,)
+        return (ref, *(corpus.ref(int(p)) for p in self.reporters(position)[1:]))
+
+    def reporters(self, position: int) -> Ints:
+        """`reporting` as sentence positions (the sentence's own first)."""
         own = self.source_ids[position]
-        quoted = self.quoted_with.get(ref)
+        ref = self.agreement.corpus.ref(position) if self.quoted_with else None
+        quoted = self.quoted_with.get(ref) if ref is not None else None
+        statement = int(self.agreement.statement[position])
         if quoted:
-            partners = [p for p in (corpus.find(q) for q in quoted) if p is not None]
-            statement = int(self.agreement.statement[position])
+            corpus = self.agreement.corpus
+            partners = np.asarray([corpus.find(q) for q in quoted], np.int64)
             group = self.agreement.group(statement) if statement >= 0 else partners[:0]
-            everyone = np.concatenate([np.asarray(partners, np.int64), group]).astype(np.int64)
-            firsts = self._firsts_of(np.unique(everyone))
+            firsts = self._firsts_of(np.unique(np.concatenate([partners, group])))
+        elif statement < 0:
+            return np.asarray([position], np.int64)
         else:
-            statement = int(self.agreement.statement[position])
-            if statement < 0:
-                return (ref,)
             # Every sentence of a statement has the same partners, but for its own
             # article's sentences, whose source is its own: so one pass per statement
             # serves all its sentences.
@@ -83,8 +88,8 @@ class Comparison:
             if known is None:
                 known = self._firsts[statement] = self._firsts_of(self.agreement.group(statement))
             firsts = known
-        others = [int(p) for p in firsts if self.source_ids[p] != own]
-        return (ref, *(corpus.ref(p) for p in others))
+        others = firsts[self.source_ids[firsts] != own]
+        return np.concatenate([np.asarray([position], np.int64), others.astype(np.int64)])
 
     def _firsts_of(self, positions: Ints) -> Ints:
         """Of the sentences at `positions`, the first (in reference order) of each
@@ -94,6 +99,15 @@ class Comparison:
         _, first = np.unique(sources, return_index=True)
         chosen: Ints = ordered[np.sort(first)]
         return chosen
+
+    @cached_property
+    def quote_positions(self) -> tuple[Ints, Ints]:
+        """The sentence position of every quotation of `quote_groups`, in group order,
+        and the group each belongs to."""
+        corpus = self.agreement.corpus
+        where = [corpus.find(q.ref) for g in self.quote_groups for q in g.quotations]
+        owner = [n for n, g in enumerate(self.quote_groups) for _ in g.quotations]
+        return np.asarray(where, np.int64), np.asarray(owner, np.int64)
 
     def count(self, ref: SentenceRef) -> int:
         """How many independent sources report the statement of `ref` (at least 1)."""
@@ -189,10 +203,10 @@ class TopicComparison:
 
 
 def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) -> TopicComparison:
-    in_topic = set(topic.sentences)
-    members = set(topic.articles)
-    key_quotes = _key_quotes(in_topic, members, comparison)
-    shared_quotes = {q.ref for k in key_quotes if len(k.articles) > 1 for q in k.group.quotations}
+    inside = np.zeros(len(corpus.prose), np.bool_)
+    inside[np.asarray(topic.positions, np.int64)] = True
+    key_quotes = _key_quotes(inside, comparison)
+    shared_quotes = [q.ref for k in key_quotes if len(k.articles) > 1 for q in k.group.quotations]
     return TopicComparison(
         key_quotes=key_quotes,
         only_in=_only_in(topic, corpus, comparison, shared_quotes),
@@ -201,25 +215,25 @@ def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) 
     )
 
 
-def _key_quotes(
-    in_topic: set[SentenceRef], members: set[str], comparison: Comparison
-) -> tuple[KeyQuote, ...]:
+def _key_quotes(inside: Flags, comparison: Comparison) -> tuple[KeyQuote, ...]:
+    """Every quotation group with a quotation in the topic (marked by `inside`, per
+    sentence position), carried by the most independent sources first."""
+    where, owner = comparison.quote_positions
+    groups = comparison.quote_groups
     ranked = []
-    for quote_group in comparison.quote_groups:
-        inside = [q for q in quote_group.quotations if q.ref in in_topic]
-        if not inside:
-            continue
+    touched = np.unique(owner[inside[where]]) if len(where) else owner[:0]
+    first = np.searchsorted(owner, touched)
+    for g, begin in zip(touched.tolist(), first.tolist(), strict=True):
+        quote_group = groups[g]
+        flags = inside[where[begin : begin + len(quote_group.quotations)]]
+        inside_group = [q for q, flag in zip(quote_group.quotations, flags, strict=True) if flag]
         carriers: dict[str, str] = {}
-        for q in inside:
+        for q in inside_group:
             article = q.ref.article
             key = comparison.sources[comparison.syndication.original.get(article, article)]
             carriers.setdefault(key, article)
-        shown = quote_group if inside[0] is quote_group.quotations[0] else None
-        ranked.append(
-            KeyQuote(
-                shown or QuoteGroup(tuple(inside), quote_group.speaker), tuple(carriers.values())
-            )
-        )
+        shown = quote_group if flags[0] else QuoteGroup(tuple(inside_group), quote_group.speaker)
+        ranked.append(KeyQuote(shown, tuple(carriers.values())))
     ranked.sort(key=lambda k: (-len(k.articles), -len(k.group.quotations[0].words)))
     return tuple(ranked)
 
@@ -228,27 +242,28 @@ def _only_in(
     topic: TopicCoverage,
     corpus: Corpus,
     comparison: Comparison,
-    shared_quotes: set[SentenceRef],
+    shared_quotes: Sequence[SentenceRef],
 ) -> tuple[OnlyIn, ...]:
     """Sentences no other independent source reports, neither in other words nor by
-    quoting the same words."""
-    by_source: dict[str, list[SentenceRef]] = {}
-    for ref in sorted(topic.sentences):
-        position = corpus.find(ref)
-        if position is None or not corpus.prose[position] or corpus.words[position] < MIN_WORDS:
-            continue
-        if ref not in shared_quotes and comparison.counts[position] == 1:
-            source = comparison.sources[ref.article]
-            by_source.setdefault(source, []).append(ref)
+    quoting the same words: the first ONLY_IN_PER_SOURCE of each source."""
     independent = {
         comparison.sources[comparison.syndication.original.get(a, a)] for a in topic.articles
     }
     if len(independent) < 2:
         return ()  # With one source, everything is "only in" it: nothing to compare.
-    return tuple(
-        OnlyIn(source, tuple(refs[:ONLY_IN_PER_SOURCE]))
-        for source, refs in sorted(by_source.items())
-    )
+    positions = corpus.in_order(np.asarray(topic.positions, np.int64))
+    keep = corpus.prose[positions] & (corpus.words[positions] >= MIN_WORDS)
+    keep &= comparison.counts[positions] == 1
+    shared = [p for p in (corpus.find(r) for r in shared_quotes) if p is not None]
+    keep &= ~np.isin(positions, np.asarray(shared, np.int64))
+    chosen = positions[keep]
+    names = [corpus.entries[a].source for a in corpus.article_of[chosen].tolist()]
+    by_source: dict[str, list[SentenceRef]] = {}
+    for name, position in zip(names, chosen.tolist(), strict=True):
+        refs = by_source.setdefault(name, [])
+        if len(refs) < ONLY_IN_PER_SOURCE:
+            refs.append(corpus.ref(position))
+    return tuple(OnlyIn(source, tuple(refs)) for source, refs in sorted(by_source.items()))
 
 
 def _timeline(topic: TopicCoverage, corpus: Corpus) -> tuple[Day, ...]:

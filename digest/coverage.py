@@ -35,6 +35,8 @@ class OnlyInView:
     texts: tuple[str, ...]
 
 
+KEY_QUOTES = 8
+"""Key quotes a topic page shows, most carried first."""
 TIMELINE_PER_DAY = 5
 """Articles named per day in a topic's timeline; a busy day links to its edition for
 the rest, so a story followed for months keeps a timeline one can read."""
@@ -85,7 +87,7 @@ def coverage_view(
     article_path: Callable[[str], str],
     date_text: Callable[[dt.date | None], str],
     edition_path: Callable[[dt.date], str],
-    max_quotes: int = 8,
+    max_quotes: int = KEY_QUOTES,
 ) -> CoverageView:
     def link(ref: SentenceRef) -> SourceLink:
         return SourceLink(articles[ref.article].source, sentence_href(ref, article_path))

@@ -13,17 +13,33 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+import numpy as np
+
 from digest.archive import archive_pages
+from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
 from digest.search import search_page
-from digest.site import Page, article_path, paginate, topic_path
+from digest.site import Link, Page, Pager, article_path, paginate, topic_path
 from digest.views import Records, newest
 
 
 def digest_of(*parts: object) -> str:
-    """A stable hash of plain data (strings, numbers, tuples, dicts and dataclasses of
-    them), through its `repr`: the same data gives the same text in every process."""
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    """A stable hash of plain data (strings, numbers, tuples of them, and the links,
+    pagers, dates and dicts of a page's recipe), through its `repr`: the same data
+    gives the same text in every process."""
+    return hashlib.blake2b(repr(tuple(map(_plain, parts))).encode(), digest_size=16).hexdigest()
+
+
+def _plain(value: object) -> object:
+    """`value` with the few dataclasses that go into keys as tuples: a dataclass's repr
+    is a Python call per field, and keys are made for every page of every build."""
+    if isinstance(value, Link):
+        return (value.title, value.path)
+    if isinstance(value, Pager):
+        return (value.number, value.count, value.previous, value.next)
+    if isinstance(value, dict):
+        return tuple((k, _plain(v)) for k, v in value.items())
+    return value
 
 
 class Keys:
@@ -32,15 +48,29 @@ class Keys:
     def __init__(self, records: Records, site_key: str) -> None:
         self.records = records
         self.site = site_key
+        corpus = records.corpus
+        # A reporting sentence is named by its article's analysis key (which the
+        # article's id, source and text follow from) and its index.
+        self._article_keys = np.array([int(e.key[:16], 16) for e in corpus.entries], np.uint64)
         self._cards: dict[int, str] = {}
         self._topics: dict[str, str] = {}
         self._headers: dict[str, str] = {}
 
-    def reporting(self, ref: SentenceRef) -> tuple[tuple[str, int, str], ...]:
-        comparison = self.records.comparison
-        return tuple(
-            (r.article, r.index, comparison.sources[r.article]) for r in comparison.reporting(ref)
+    def reporting(self, ref: SentenceRef) -> str:
+        """Who reports a sentence, as a short key."""
+        corpus = self.records.corpus
+        position = corpus.find(ref)
+        if position is None:
+            return ""
+        found = self.records.comparison.reporters(position)
+        article = corpus.article_of[found]
+        named = np.stack(
+            [
+                self._article_keys[article],
+                (found - corpus.sentence_start[article]).astype(np.uint64),
+            ]
         )
+        return hashlib.blake2b(named.tobytes(), digest_size=16).hexdigest()
 
     def card(self, article: int) -> str:
         """What an article's card and page show besides the site: its content (analysis
@@ -81,10 +111,24 @@ class Keys:
             number = records.corpus.number
             entries = records.corpus.entries
             summary = records.summaries.topics[slug]
+            compared = records.compared[slug]
             key = self._topics[slug] = digest_of(
                 self.header(slug),
                 tuple((r, entries[number[r.article]].key, self.reporting(r)) for r in summary),
-                records.compared[slug],
+                tuple(
+                    (
+                        k.group.quotations[0].text,
+                        k.group.speaker,
+                        k.articles,
+                        tuple(q.ref for q in k.group.quotations),
+                    )
+                    for k in compared.key_quotes[:KEY_QUOTES]
+                ),
+                tuple((o.source, o.sentences) for o in compared.only_in),
+                tuple(
+                    (d.date, d.articles[:TIMELINE_PER_DAY], len(d.articles))
+                    for d in compared.timeline
+                ),
                 tuple(entries[number[a]].key for a in topic.articles),
             )
         return key

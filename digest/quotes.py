@@ -98,12 +98,15 @@ class Quotation:
     speaker: str | None
     """As named in the article ("Wang", "the foreign ministry"); None when nobody is."""
     words: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    """The quoted words, lower case: what comparing quotations looks at (made once,
-    since every build compares every quotation)."""
+    """The quoted words, lower case."""
+    wording: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The words with plural and possessive endings folded: what comparing quotations
+    looks at. Both are made once, since every build compares every quotation."""
 
     def __post_init__(self) -> None:
         words = tuple(w.lower().replace("’", "'") for w in _WORD.findall(self.text))
         object.__setattr__(self, "words", words)
+        object.__setattr__(self, "wording", _light_stems(words))
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -231,7 +234,7 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     changed word costs two pairs, not the match), and, when both are long, the longer is
     not mostly something else: a short partial quote belongs to the full quote, but a long
     quote that merely contains the same clause is a different statement."""
-    wa, wb = _light_stems(a.words), _light_stems(b.words)
+    wa, wb = a.wording, b.wording
     if min(len(wa), len(wb)) < MIN_WORDS:
         return False
     return _pairs_match(_shingles(wa, 2), _shingles(wb, 2))
@@ -265,7 +268,7 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
     copies: dict[tuple[str, ...], list[int]] = {}
     for i, quotation in enumerate(candidates):
-        copies.setdefault(_light_stems(quotation.words), []).append(i)
+        copies.setdefault(quotation.wording, []).append(i)
     wordings = list(copies)
     count = [len(copies[w]) for w in wordings]
     size = [len(w) for w in wordings]

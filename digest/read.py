@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -101,14 +102,19 @@ def discover(content_dir: Path, label: Path | None = None) -> list[Path]:
             "content folder not found; create it or set content_dir in config.yaml",
             label or content_dir,
         )
-    found = [
-        path
-        for path in content_dir.rglob("*")
-        if path.suffix.lower() in SUFFIXES
-        and path.is_file()
-        and not any(part.startswith((".", "_")) for part in path.relative_to(content_dir).parts)
-    ]
-    return sorted(found, key=lambda p: p.relative_to(content_dir).as_posix())
+    found: list[tuple[str, str]] = []
+    folders = [(str(content_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith((".", "_")):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                    found.append((f"{prefix}{entry.name}", entry.path))
+    return [Path(path) for _, path in sorted(found)]
 
 
 def read_article(
