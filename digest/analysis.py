@@ -24,7 +24,7 @@ from digest.config import Config
 from digest.corpus import Entry
 from digest.errors import DigestError
 from digest.facts import Facts, make_facts
-from digest.models import Article, ArticleTopics, SentenceRef
+from digest.models import Article, ArticleTopics, SentenceRef, pickled_as_tuple
 from digest.quotes import Quotation, extract
 from digest.read import read_article
 from digest.sentences import words
@@ -37,6 +37,7 @@ POOL_FROM = 16
 """Fewer files than this are analysed in-process: starting workers costs more."""
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Analysis:
     article: Article

@@ -234,7 +234,7 @@ def _key_quotes(inside: Flags, comparison: Comparison) -> tuple[KeyQuote, ...]:
             carriers.setdefault(key, article)
         shown = quote_group if flags[0] else QuoteGroup(tuple(inside_group), quote_group.speaker)
         ranked.append(KeyQuote(shown, tuple(carriers.values())))
-    ranked.sort(key=lambda k: (-len(k.articles), -len(k.group.quotations[0].words)))
+    ranked.sort(key=lambda k: (-len(k.articles), -k.group.quotations[0].length))
     return tuple(ranked)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from digest.facts import Facts, Flags, Hashes, Ints
-from digest.models import SentenceRef
+from digest.models import SentenceRef, pickled_as_tuple
 from digest.quotes import Quotation
 from digest.rows import distinct, starts, starts_of
 
@@ -33,6 +33,7 @@ Shingles = npt.NDArray[Any]
 """uint32"""
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One article as the site-wide stages see it: no text, only what they count."""

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from digest.models import Article, ArticleTopics
+from digest.models import Article, ArticleTopics, pickled_as_tuple
 
 # Site-wide arrays are typed loosely (their dtypes are in the docstrings): numpy's
 # precise generic types change with every operation and would add casts, not safety.
@@ -38,6 +38,7 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
 
 
+@pickled_as_tuple
 @dataclass(frozen=True, slots=True)
 class Facts:
     """One article, reduced to what agreement, coverage and summaries count.

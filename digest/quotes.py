@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from digest.models import Article, SentenceRef
 
@@ -87,26 +88,44 @@ _SPLIT = re.compile(
 _PRONOUNS = {"he", "she", "they", "it"}
 
 
-@dataclass(frozen=True, slots=True)
-class Quotation:
-    """One direct quotation in one article."""
-
+class _Quoted(NamedTuple):
     ref: SentenceRef
     """The sentence where the quotation begins."""
     text: str
     """The quoted words, without the outer quote marks."""
     speaker: str | None
     """As named in the article ("Wang", "the foreign ministry"); None when nobody is."""
-    words: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    """The quoted words, lower case."""
-    wording: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    """The words with plural and possessive endings folded: what comparing quotations
-    looks at. Both are made once, since every build compares every quotation."""
+    wording: str
+    """The words, lower case, plural and possessive endings folded, joined by spaces:
+    what comparing quotations looks at. One string rather than a tuple of words, made
+    once: a site's state holds tens of thousands of quotations, loaded every build."""
 
-    def __post_init__(self) -> None:
-        words = tuple(w.lower().replace("’", "'") for w in _WORD.findall(self.text))
-        object.__setattr__(self, "words", words)
-        object.__setattr__(self, "wording", _light_stems(words))
+
+class Quotation(_Quoted):
+    """One direct quotation in one article (a named tuple: pickled and loaded in C)."""
+
+    __slots__ = ()
+
+    def __new__(
+        cls, ref: SentenceRef, text: str, speaker: str | None, wording: str | None = None
+    ) -> Quotation:
+        if wording is None:
+            wording = " ".join(_light_stems(_words(text)))
+        return super().__new__(cls, ref, text, speaker, wording)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The quoted words, lower case."""
+        return _words(self.text)
+
+    @property
+    def length(self) -> int:
+        """How many words the quotation has."""
+        return self.wording.count(" ") + 1 if self.wording else 0
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower().replace("’", "'") for w in _WORD.findall(text))
 
 
 def spans(text: str) -> list[tuple[int, int]]:
@@ -234,7 +253,7 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     changed word costs two pairs, not the match), and, when both are long, the longer is
     not mostly something else: a short partial quote belongs to the full quote, but a long
     quote that merely contains the same clause is a different statement."""
-    wa, wb = a.wording, b.wording
+    wa, wb = a.wording.split(), b.wording.split()
     if min(len(wa), len(wb)) < MIN_WORDS:
         return False
     return _pairs_match(_shingles(wa, 2), _shingles(wb, 2))
@@ -265,14 +284,15 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     (its plural-folded words): the same words always match each other, however many
     articles carry them, and a wording's copies join a group together.
     """
-    candidates = [q for q in quotations if len(q.words) >= MIN_WORDS]
-    copies: dict[tuple[str, ...], list[int]] = {}
+    candidates = [q for q in quotations if q.length >= MIN_WORDS]
+    copies: dict[str, list[int]] = {}
     for i, quotation in enumerate(candidates):
         copies.setdefault(quotation.wording, []).append(i)
     wordings = list(copies)
+    split = [w.split() for w in wordings]
     count = [len(copies[w]) for w in wordings]
-    size = [len(w) for w in wordings]
-    links = _links([_shingles(w, 2) for w in wordings], count)
+    size = [len(w) for w in split]
+    links = _links([_shingles(w, 2) for w in split], count)
 
     def comparable(i: int) -> int:
         # Neighbours of about the same length: a statement quoted by several outlets,
@@ -296,7 +316,7 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
         # that quoted a whole paragraph.
         chosen = sorted(
             (candidates[q] for m in members for q in copies[wordings[m]]),
-            key=lambda c: (len(c.words), c.ref),
+            key=lambda c: (c.length, c.ref),
         )
         chosen.insert(0, chosen.pop(len(chosen) // 2))
         groups.append(QuoteGroup(tuple(chosen), _usual_speaker(chosen)))
