@@ -154,6 +154,9 @@ def entry_of(
         topics=topics.topics,
         forced_topics=article.forced_topics,
         summary=tuple(r.index for r in summary),
+        summary_sentences=tuple(
+            (article.sentences[r.index].text, article.sentences[r.index].html) for r in summary
+        ),
         quotations=quotations,
     )
 

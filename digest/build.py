@@ -259,8 +259,9 @@ def build(
             search = records.config.search
             kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
             need = [n for n, key in enumerate(keys) if not kept.has(key)]
+            views = Views(records, planned.store, previous.sentences if intact else {})
             job = Job(
-                Views(records, planned.store),
+                views,
                 planned.theme,
                 site_view(records.config),
                 staging,
@@ -306,6 +307,7 @@ def build(
                 ranks=planned.ranks,
                 pages={p.path: p.key for p in planned.pages},
                 fragments=fragments,
+                sentences=views.sentences,
                 output=(str(out), outputs),
             )
         )

@@ -54,6 +54,9 @@ class Entry:
     """Topic slugs its front matter names (checked against the config by the build)."""
     summary: tuple[int, ...]
     """Indices of the article's summary sentences, in article order."""
+    summary_sentences: tuple[tuple[str, str], ...]
+    """Their text and HTML: every list that shows the article shows its summary, so
+    lists never need to open the article."""
     quotations: tuple[Quotation, ...]
 
 

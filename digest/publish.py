@@ -15,13 +15,14 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Protocol
 
 import jinja2
 
 from digest.analysis import cpu_count
 from digest.render import environment, render_page
-from digest.site import ArticleView, Page, Quote, SiteView
+from digest.site import Page, Quote, SiteView
 from digest.theme import Theme
 from digest.views import Views, context
 
@@ -64,7 +65,6 @@ class ArticleWork:
 @dataclass(frozen=True, slots=True)
 class ArticleDone:
     article: int
-    card: ArticleView
     matched: dict[str, tuple[Quote, ...]]
     fragments: tuple[bytes, bytes] | None
 
@@ -111,7 +111,6 @@ def render(
     done = 0
     for result in _run(_articles, work, job, jobs):
         assert isinstance(result, ArticleDone)
-        job.views.cards[result.article] = result.card
         for slug, quotes in result.matched.items():
             job.views.matched[(result.article, slug)] = quotes
         if result.fragments is not None:
@@ -119,7 +118,9 @@ def render(
         done += articles[result.article] is not None
         if progress:
             progress(done, total)
-    for _ in _run(_pages, rest, job, jobs):
+    for remembered in _run(_pages, rest, job, jobs):
+        assert isinstance(remembered, dict)
+        job.views.sentences.update(remembered)
         done += 1
         if progress:
             progress(done, total)
@@ -169,15 +170,13 @@ def _articles(chunk: Sequence[object]) -> list[object]:
     for work in chunk:
         assert isinstance(work, ArticleWork)
         views = job.views
-        full = views.article(work.article)
         if work.page is not None:
-            html = render_page(env, work.page, job.site, {"article": full})
-            job.sink.write(work.page.path, html)
-        card = views.card(work.article, full)
+            values = {"article": views.article(work.article)}
+            job.sink.write(work.page.path, render_page(env, work.page, job.site, values))
         entry = views.records.corpus.entries[work.article]
         matched = {slug: views.matched_in(work.article, slug) for slug in entry.topics}
         made = job.fragments(work.article) if job.fragments else None
-        out.append(ArticleDone(work.article, card, matched, made))
+        out.append(ArticleDone(work.article, matched, made))
     return out
 
 
@@ -185,10 +184,14 @@ def _pages(chunk: Sequence[object]) -> list[object]:
     job = _job
     assert job is not None, "worker started without its job"
     env = _environment(job.theme)
+    out: list[object] = []
     for page in chunk:
         assert isinstance(page, Page)
+        before = len(job.views.sentences)
         job.sink.write(page.path, render_page(env, page, job.site, context(job.views, page)))
-    return [None] * len(chunk)
+        # What the page added to the memo (a dict keeps insertion order), for the parent.
+        out.append(dict(islice(job.views.sentences.items(), before, None)))
+    return out
 
 
 _environments: dict[int, jinja2.Environment] = {}

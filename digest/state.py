@@ -28,6 +28,8 @@ class State:
     """Path -> key of every page the build wrote."""
     fragments: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     """Where each article's fragment sits in digest.json and the search index."""
+    sentences: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
+    """Text and HTML of sentences topic pages showed, by (analysis key, index)."""
     output: tuple[str, str] | None = None
     """The output folder and the digest of its files (names, sizes, times) just after
     the build: pages and fragments are taken from it only while it still matches."""

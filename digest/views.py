@@ -53,9 +53,19 @@ class Records:
 class Views:
     """Makes and remembers (for one build, in one process) the views of pages."""
 
-    def __init__(self, records: Records, store: ArticleStore) -> None:
+    def __init__(
+        self,
+        records: Records,
+        store: ArticleStore,
+        known: Mapping[tuple[str, int], tuple[str, str]] | None = None,
+    ) -> None:
         self.records = records
         self._store = store
+        self._known = known or {}
+        self.sentences: dict[tuple[str, int], tuple[str, str]] = {}
+        """Text and HTML of the sentences shown away from their article this build, by
+        (analysis key, index): kept for the next build, so a topic page made again
+        opens only the articles that changed."""
         corpus = records.corpus
         self._topic_links = {t.slug: Link(t.name, topic_path(t.slug)) for t in records.coverage}
         self._topic_number = {t.slug: i for i, t in enumerate(records.config.topics)}
@@ -107,6 +117,11 @@ class Views:
             BlockView(b.kind, b.level, tuple(sentences[b.start : b.stop]))
             for b in analysis.article.blocks
         )
+        return self._view(article, blocks)
+
+    def _view(self, article: int, blocks: tuple[BlockView, ...]) -> ArticleView:
+        entry = self._entries[article]
+        summary = self.records.summaries.articles[entry.id]
         return ArticleView(
             id=entry.id,
             title=entry.title,
@@ -126,27 +141,12 @@ class Views:
             ),
         )
 
-    def card(self, article: int, full: ArticleView | None = None) -> ArticleView:
-        """The article as lists show it: everything but the full text (`full`: its
-        full view, when already made)."""
+    def card(self, article: int) -> ArticleView:
+        """The article as lists show it: everything but the full text, made from its
+        entry without opening it."""
         card = self.cards.get(article)
         if card is None:
-            full = full or self.article(article)
-            card = self.cards[article] = ArticleView(
-                id=full.id,
-                title=full.title,
-                source=full.source,
-                date=full.date,
-                date_text=full.date_text,
-                url=full.url,
-                author=full.author,
-                path=full.path,
-                summary=full.summary,
-                topics=full.topics,
-                blocks=(),
-                sentence_count=full.sentence_count,
-                also_published=full.also_published,
-            )
+            card = self.cards[article] = self._view(article, ())
         return card
 
     def matched_in(self, article: int, slug: str) -> tuple[Quote, ...]:
