@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-import numpy as np
-
 from digest.archive import archive_pages
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
+from digest.reporting import reporting_digests
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
 from digest.views import Records, newest
@@ -48,29 +47,21 @@ class Keys:
     def __init__(self, records: Records, site_key: str) -> None:
         self.records = records
         self.site = site_key
-        corpus = records.corpus
-        # A reporting sentence is named by its article's analysis key (which the
-        # article's id, source and text follow from) and its index.
-        self._article_keys = np.array([int(e.key[:16], 16) for e in corpus.entries], np.uint64)
+        comparison = records.comparison
+        self._reporting = reporting_digests(
+            records.corpus,
+            comparison.agreement,
+            comparison.quote_positions,
+            comparison.syndication.original,
+        )
         self._cards: dict[int, str] = {}
         self._topics: dict[str, str] = {}
         self._headers: dict[str, str] = {}
 
-    def reporting(self, ref: SentenceRef) -> str:
-        """Who reports a sentence, as a short key."""
-        corpus = self.records.corpus
-        position = corpus.find(ref)
-        if position is None:
-            return ""
-        found = self.records.comparison.reporters(position)
-        article = corpus.article_of[found]
-        named = np.stack(
-            [
-                self._article_keys[article],
-                (found - corpus.sentence_start[article]).astype(np.uint64),
-            ]
-        )
-        return hashlib.blake2b(named.tobytes(), digest_size=16).hexdigest()
+    def reporting(self, ref: SentenceRef) -> int:
+        """What decides who reports a sentence, as a number (see `reporting_digests`)."""
+        position = self.records.corpus.find(ref)
+        return -1 if position is None else int(self._reporting[position])
 
     def card(self, article: int) -> str:
         """What an article's card and page show besides the site: its content (analysis

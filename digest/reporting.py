@@ -13,6 +13,7 @@ outlet is the source.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -110,3 +111,69 @@ def _statement_sources(agreement: Agreement, source: Ints) -> tuple[int, Ints]:
     rows = ranges(agreement.member_start[target], member_length[target])
     who = np.repeat(owner, member_length[target])
     return count, who * sentences + source[agreement.members[rows]]
+
+
+def reporting_digests(
+    corpus: Corpus,
+    agreement: Agreement,
+    quote_positions: tuple[Ints, Ints],
+    original: Mapping[str, str],
+) -> Ints:
+    """Per sentence position, a 64-bit digest of everything its reporting depends on:
+    the sentences of its statement's group and of its quotations' groups, each named by
+    its article's analysis key, its index and its outlet.
+
+    Page keys need "who reports this sentence" for every summary sentence of the site;
+    making each one's reporting would cost seconds on a large site, these digests cost
+    a few array passes. Two builds give a sentence the same digest only when its
+    reporting is the same (the digest may change when the reporting does not, which
+    only costs a page rendered again).
+    """
+    entries = corpus.entries
+    number = corpus.number
+    article_key = np.array([int(e.key[:16], 16) for e in entries], np.uint64)
+    outlet = np.array(
+        [_text_hash(entries[number[original.get(e.id, e.id)]].source) for e in entries],
+        np.uint64,
+    )
+    article = corpus.article_of
+    index = (np.arange(len(article)) - corpus.sentence_start[article]).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        named = _scramble(article_key[article] ^ _scramble(index) ^ (outlet[article] << 1))
+        members = _sums(named[agreement.members], agreement.member_start)
+        links = _sums(members[agreement.links], agreement.link_start)
+        group = members + links
+        statement = agreement.statement.astype(np.int64)
+        digest = np.zeros(len(article), np.uint64)
+        has = statement >= 0
+        digest[has] = group[statement[has]]
+        where, owner = quote_positions
+        if len(where):
+            carried = np.zeros(int(owner.max()) + 1, np.uint64)
+            np.add.at(carried, owner, named[where])
+            np.add.at(digest, where, _scramble(carried[owner]))
+        result: Ints = _scramble(digest + named)
+    return result
+
+
+def _sums(values: Ints, starts: Ints) -> Ints:
+    """Wrapping sums of consecutive runs (empty runs sum to 0)."""
+    running = np.zeros(len(values) + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(values, out=running[1:])
+        sums: Ints = running[starts[1:]] - running[starts[:-1]]
+    return sums
+
+
+def _scramble(values: Ints) -> Ints:
+    """splitmix64's finaliser: spreads every input bit over the whole word."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        scrambled: Ints = z ^ (z >> np.uint64(31))
+    return scrambled
+
+
+def _text_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")

@@ -7,6 +7,7 @@ every file with a cold build of the same input made with no cache at all.
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -172,3 +173,64 @@ def test_noop_rebuild_repeats_the_warnings(
     captured = capsys.readouterr()
     assert captured.out.startswith("Up to date: ") and captured.err == first
     assert main(["build", "--config", str(config), "--strict"]) == 1, "strict still fails"
+
+
+FIRST = "Fishing boats stayed in port. The mayor asked residents to stay indoors until noon."
+SECOND = "Shops near the quay opened late on Tuesday. Insurers began to count the damage."
+
+
+def test_a_new_article_changes_what_other_pages_say_about_their_sentences(
+    make_site: SiteMaker, tmp_path: Path
+) -> None:
+    # The old article's page is unchanged on disk, but who reports its summary sentence
+    # is not: the rebuild must render it again.
+    lead = "The harbour authority closed the northern pier on Monday after the storm."
+    config = make_site(
+        CONFIG,
+        {
+            "first.md": f"---\ntitle: First\nsource: Coast Post\n---\n{lead} {FIRST}\n",
+            "other.md": "---\ntitle: Other\nsource: Bay Wire\n---\nThe ferry ran late.\n",
+        },
+    )
+    out = config.parent / "public"
+    build(config, jobs=1)
+    assert b"Reported by" not in (out / "articles" / "first.html").read_bytes()
+    (config.parent / "content" / "second.md").write_text(
+        f"---\ntitle: Second\nsource: Hill Times\n---\n{SECOND} {lead}\n", encoding="utf-8"
+    )
+    result = build(config, jobs=1)
+    page = (out / "articles" / "first.html").read_bytes()
+    assert b"Reported by 2 sources" in page and b"Hill Times" in page
+    assert result.rendered < result.pages  # the rest were kept
+    assert tree(out) == cold(config, tmp_path)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed: int) -> None:
+    """Rounds of the edits users make (a sentence changed, an article copied from
+    another, one deleted, a date moved), each rebuilt from the last and compared with a
+    cold build of the same files."""
+    rng = random.Random(seed)
+    content = site.parent / "content"
+    build(site, jobs=1)
+    for round_number in range(4):
+        files = sorted(content.glob("*.*"))
+        victim = rng.choice(files)
+        action = rng.choice(["edit", "copy", "delete", "date"])
+        text = victim.read_text(encoding="utf-8")
+        if action == "edit":
+            victim.write_text(text + f"\nA spokesman added {round_number} more details.\n")
+        elif action == "copy":
+            source = rng.choice(files)
+            body = source.read_text(encoding="utf-8").split("---")[-1]
+            front = f"---\ntitle: Copy {round_number}\nsource: Echo {round_number}\n---\n"
+            (content / f"copy-{seed}-{round_number}.md").write_text(front + body)
+        elif action == "delete" and len(files) > 3:
+            victim.unlink()
+        else:
+            (content / f"dated-{seed}-{round_number}.md").write_text(
+                f"---\ntitle: Dated {round_number}\ndate: 2022-03-0{round_number + 1}\n---\n"
+                "The Ukraine talks resumed in Geneva on Tuesday, officials said.\n"
+            )
+        build(site, jobs=1)
+        assert tree(site.parent / "public") == cold(site, tmp_path), (round_number, action)
