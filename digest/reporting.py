@@ -120,8 +120,9 @@ def reporting_digests(
     original: Mapping[str, str],
 ) -> Ints:
     """Per sentence position, a 64-bit digest of everything its reporting depends on:
-    the sentences of its statement's group and of its quotations' groups, each named by
-    its article's analysis key, its index and its outlet.
+    the sentences of its statement's group and of its quotations' groups, each named as
+    reporting shows it (its article's id, its index and the outlet it counts for), so an
+    edit elsewhere in an article that reports it changes nothing.
 
     Page keys need "who reports this sentence" for every summary sentence of the site;
     making each one's reporting would cost seconds on a large site, these digests cost
@@ -131,7 +132,7 @@ def reporting_digests(
     """
     entries = corpus.entries
     number = corpus.number
-    article_key = np.array([int(e.key[:16], 16) for e in entries], np.uint64)
+    article_key = np.array([_text_hash(e.id) for e in entries], np.uint64)
     outlet = np.array(
         [_text_hash(entries[number[original.get(e.id, e.id)]].source) for e in entries],
         np.uint64,
