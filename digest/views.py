@@ -78,20 +78,34 @@ class Views:
     def analysis(self, article: int) -> Analysis:
         return self._store.get(self._entries[article])
 
+    def sentence(self, ref: SentenceRef, remember: bool = True) -> tuple[str, str]:
+        """A sentence's text and HTML: from its article's entry (a summary sentence),
+        the previous build, or the article itself; `remember`: for the next build."""
+        number = self.records.corpus.number[ref.article]
+        entry = self._entries[number]
+        if ref.index in entry.summary:
+            return entry.summary_sentences[entry.summary.index(ref.index)]
+        key = (entry.key, ref.index)
+        found = self._known.get(key)
+        if found is None:
+            sentence = self.analysis(number).article.sentences[ref.index]
+            found = (sentence.text, sentence.html)
+        if remember:
+            self.sentences[key] = found
+        return found
+
     def text(self, ref: SentenceRef) -> str:
-        return (
-            self.analysis(self.records.corpus.number[ref.article]).article.sentences[ref.index].text
-        )
+        return self.sentence(ref)[0]
 
     def quote(self, ref: SentenceRef, reporters: bool = True) -> Quote:
         """A sentence shown away from its article; `reporters`: with every independent
-        source that reports it."""
-        number = self.records.corpus.number[ref.article]
-        entry = self._entries[number]
-        sentence = self.analysis(number).article.sentences[ref.index]
+        source that reports it (and remembered for the next build: topic pages show
+        them)."""
+        entry = self._entries[self.records.corpus.number[ref.article]]
+        text, html = self.sentence(ref, remember=reporters)
         href = sentence_href(ref, article_path)
         who = self.reported_by(ref) if reporters else ()
-        return Quote(sentence.text, sentence.html, href, entry.source, entry.title, who)
+        return Quote(text, html, href, entry.source, entry.title, who)
 
     def reported_by(self, ref: SentenceRef) -> tuple[SourceLink, ...]:
         comparison = self.records.comparison
