@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,9 +30,9 @@ from digest.compare import compare_corpus, compare_topic
 from digest.config import Site, load_config
 from digest.errors import DigestError
 from digest.models import SentenceRef
-from digest.outputs import Fragments, fragment_keys, other_files
+from digest.outputs import Fragments, Output, fragment_keys, other_files
 from digest.plan import Keys, digest_of, plan
-from digest.publish import Job, MemorySink, render
+from digest.publish import Job, MemorySink, Sink, render
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -216,6 +216,19 @@ def _plan_site(
     )
 
 
+def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, str]) -> list[str]:
+    """Write or keep each output; returns every path."""
+    paths = []
+    for output in outputs:
+        paths += output.paths
+        unchanged = output.key and all(previous.get(p) == output.key for p in output.paths)
+        if unchanged and all(sink.keep(p) for p in output.paths):
+            continue
+        for path, data in output.make().items():
+            sink.write(path, data)
+    return paths
+
+
 def _theme(site: Site) -> Theme:
     try:
         return load_theme(site.config.theme, site.root)
@@ -275,17 +288,18 @@ def build(
                 jobs,
                 timer.counter("render"),
             )
-            files, fragments = other_files(
+            outputs, fragments = other_files(
                 records, planned.pages, planned.theme, keys, made, kept, job.views
             )
-            for path, data in files.items():
-                staging.write(path, data)
+            files = write_outputs(outputs, staging, previous.pages if intact else {})
         with timer("write"):
             staging.commit()
     except BaseException:
         staging.abort()
         raise
     written = len(planned.pages) + len(files)
+    recorded = {p.path: p.key for p in planned.pages}
+    recorded |= {path: o.key for o in outputs if o.key for path in o.paths}
     result = BuildResult(
         output_dir=out,
         pages=len(planned.pages),
@@ -299,16 +313,16 @@ def build(
     )
     if use_cache:
         planned.cache.prune()
-        outputs = freshness.output_digest(out)
+        written_digest = freshness.output_digest(out)
         planned.states.save(
             State(
                 corpus=records.corpus,
                 syndication=records.comparison.syndication,
                 ranks=planned.ranks,
-                pages={p.path: p.key for p in planned.pages},
+                pages=recorded,
                 fragments=fragments,
                 sentences=views.sentences,
-                output=(str(out), outputs),
+                output=(str(out), written_digest),
             )
         )
         watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
@@ -319,7 +333,7 @@ def build(
             out,
             result.contents(),
             [str(w) for w in planned.warnings],
-            outputs,
+            written_digest,
         )
     return result
 
@@ -354,8 +368,8 @@ def render_site(
             kept.maker(records, planned.store),
         )
         _, made = render(planned.pages, job, {}, range(len(keys)), jobs)
-        files, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, views)
-        sink.files.update(files)
+        outputs, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, views)
+        write_outputs(outputs, sink, {})
     return RenderedSite(
         site=planned.site,
         files=sink.files,

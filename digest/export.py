@@ -14,6 +14,7 @@ from digest import __version__
 from digest.compare import Comparison, TopicComparison
 from digest.config import Config
 from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
+from digest.quotes import Quotation
 from digest.site import article_path, topic_path
 
 SCHEMA_VERSION = 1
@@ -48,12 +49,10 @@ def digest_json(
                 {
                     "text": k.group.quotations[0].text,
                     "speaker": k.group.speaker,
-                    "sources": [
-                        ref(next(q.ref for q in k.group.quotations if q.ref.article == a))
-                        for a in k.articles
-                    ],
+                    "sources": [ref(first[a]) for a in k.articles],
                 }
                 for k in c.key_quotes
+                for first in [_first_refs(k.group.quotations)]
             ],
             "only_in": [{"source": o.source, "sentences": refs(o.sentences)} for o in c.only_in],
             "timeline": [
@@ -87,6 +86,14 @@ def digest_json(
     return start + b",\n".join(articles) + (b"\n ]" if articles else b"") + b"\n}\n", _spans(
         len(start), articles, 2
     )
+
+
+def _first_refs(quotations: Sequence[Quotation]) -> dict[str, SentenceRef]:
+    """Each article's first quotation of a group."""
+    first: dict[str, SentenceRef] = {}
+    for q in quotations:
+        first.setdefault(q.ref.article, q.ref)
+    return first
 
 
 def _spans(start: int, parts: Sequence[bytes], separator: int) -> list[tuple[int, int]]:

@@ -87,9 +87,33 @@ def feeds(
     now: dt.datetime | None = None,
 ) -> dict[str, bytes]:
     """Every feed file, by site-root path; empty when the site has no base_url."""
+    out: dict[str, bytes] = {}
+    for channel in channels(config, articles, coverage, summaries, text_of, now):
+        out |= channel_files(channel, config)
+    return out
+
+
+def channel_files(channel: Channel, config: Config) -> dict[str, bytes]:
+    """One channel in its three formats."""
+    return {
+        channel.files["atom"]: atom(channel, config),
+        channel.files["rss"]: rss(channel, config),
+        channel.files["json"]: json_feed(channel, config),
+    }
+
+
+def channels(
+    config: Config,
+    articles: Sequence[Entry],
+    coverage: Sequence[TopicCoverage],
+    summaries: Summaries,
+    text_of: Callable[[SentenceRef], str],
+    now: dt.datetime | None = None,
+) -> list[Channel]:
+    """The site's channel, then each topic's; none when the site has no base_url."""
     base = config.base_url
     if not base:
-        return {}
+        return []
     topics_of: dict[str, list[str]] = {}
     for topic in coverage:
         for aid in topic.articles:
@@ -112,7 +136,7 @@ def feeds(
         for a in articles
         if a.id in wanted
     }
-    channels = [
+    return [
         _channel(
             config.title,
             config.description or config.title,
@@ -133,12 +157,6 @@ def feeds(
             for t in coverage
         ),
     ]
-    out: dict[str, bytes] = {}
-    for channel in channels:
-        out[channel.files["atom"]] = atom(channel, config)
-        out[channel.files["rss"]] = rss(channel, config)
-        out[channel.files["json"]] = json_feed(channel, config)
-    return out
 
 
 def _channel(

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from digest.articles import ArticleStore
 from digest.export import article_json, digest_json
-from digest.feeds import build_time, feeds
+from digest.feeds import build_time, channel_files, channels
 from digest.plan import digest_of
 from digest.search import INDEX, article_entry, search_index
 from digest.seo import seo_files
@@ -84,6 +85,16 @@ class Fragments:
         return make
 
 
+@dataclass(frozen=True)
+class Output:
+    """Files made together, with the key of what they are made from: when the key is
+    the one the previous build wrote them with, they are kept as they are."""
+
+    paths: tuple[str, ...]
+    key: str
+    make: Callable[[], Mapping[str, bytes]]
+
+
 def other_files(
     records: Records,
     pages: Sequence[Page],
@@ -92,12 +103,12 @@ def other_files(
     made: Mapping[int, Pair],
     kept: Fragments,
     views: Views,
-) -> tuple[dict[str, bytes], Spans]:
+) -> tuple[list[Output], Spans]:
     """Every file but the pages, and where this build's fragments sit in them."""
     config, corpus = records.config, records.corpus
     pairs = [made[n] if n in made else kept.get(key) for n, key in enumerate(keys)]
-    files = collect_static(theme.static_dirs)
-    files[".nojekyll"] = b""
+    static = collect_static(theme.static_dirs)
+    static[".nojekyll"] = b""
     data, data_spans = digest_json(
         config,
         records.coverage,
@@ -106,20 +117,32 @@ def other_files(
         records.compared,
         [p[0] for p in pairs],
     )
-    files[MARKER] = data
-    files |= feeds(
+    static[MARKER] = data
+    outputs = [Output(tuple(static), "", lambda: static)]
+    for channel in channels(
         config, corpus.entries, records.coverage, records.summaries, views.text, build_time()
-    )
+    ):
+        key = digest_of(config.title, config.base_url, config.language, channel)
+        outputs.append(
+            Output(tuple(channel.files.values()), key, partial(channel_files, channel, config))
+        )
     modified = {article_path(e.id): e.date for e in corpus.entries if e.date}
-    files |= seo_files(pages, config.base_url, modified)
+    listed = tuple((p.path, modified.get(p.path)) for p in pages)
+    outputs.append(
+        Output(
+            ("robots.txt", "sitemap.xml") if config.base_url else ("robots.txt",),
+            digest_of(config.base_url, listed),
+            lambda: seo_files(pages, config.base_url, modified),
+        )
+    )
     index_spans = [(0, 0)] * len(keys)
     if config.search:
         order = sorted(range(len(keys)), key=lambda n: newest_first(corpus.entries[n]))
         index, spans = search_index(
             records.coverage, records.summaries, views.text, [pairs[n][1] for n in order]
         )
-        files[INDEX] = index
+        outputs.append(Output((INDEX,), "", lambda: {INDEX: index}))
         for n, span in zip(order, spans, strict=True):
             index_spans[n] = span
     where = {key: (*data_spans[n], *index_spans[n]) for n, key in enumerate(keys)}
-    return files, where
+    return outputs, where
