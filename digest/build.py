@@ -218,7 +218,7 @@ def _plan_site(
 
 def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, str]) -> list[str]:
     """Write or keep each output; returns every path."""
-    paths = []
+    paths: list[str] = []
     for output in outputs:
         paths += output.paths
         unchanged = output.key and all(previous.get(p) == output.key for p in output.paths)
