@@ -251,8 +251,10 @@ def build(
     use_cache: bool = True,
     jobs: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
+    inputs: freshness.Inputs | None = None,
 ) -> BuildResult:
-    """Build the site; bad content files are skipped with a warning (`strict`: fail)."""
+    """Build the site; bad content files are skipped with a warning (`strict`: fail).
+    `inputs`: the digest of the inputs taken just before (the CLI's no-op check)."""
     started = time.perf_counter()
     timer = Timer(log, progress)
     planned = _plan_site(
@@ -334,6 +336,7 @@ def build(
             result.contents(),
             [str(w) for w in planned.warnings],
             written_digest,
+            inputs,
         )
     return result
 

@@ -82,9 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     from digest import freshness
 
+    inputs = None
     if not args.no_cache:
         options = freshness.options(args.output, args.base_url, args.drafts)
-        last = freshness.last_build_if_current(args.config, options)
+        last, inputs = freshness.check(args.config, options)
         if last is not None and not (args.strict and last.warnings):
             for warning in last.warnings:
                 print(f"warning: {warning}", file=sys.stderr)
@@ -112,6 +113,7 @@ def _build(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             jobs=args.jobs,
             progress=progress,
+            inputs=inputs,
         )
     finally:
         progress.close()

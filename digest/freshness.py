@@ -31,6 +31,16 @@ class LastBuild:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """The digest of a build's inputs, taken before it started: the build records it
+    instead of reading every input again (an input changed meanwhile makes the next
+    check fail, which is the safe side)."""
+
+    watched: tuple[str, ...]
+    digest: str
+
+
 def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict[str, object]:
     """The command-line options a build's output depends on."""
     return {
@@ -79,13 +89,18 @@ def record(
     summary: str,
     warnings: Sequence[str],
     outputs: str | None = None,
+    inputs: Inputs | None = None,
 ) -> None:
     """Remember a successful build; a manifest that cannot be written costs only speed.
-    `outputs` is `output_digest(out)` when the caller has it already."""
+    `outputs` is `output_digest(out)` and `inputs` the inputs' digest, when the caller
+    has them already."""
     folder = config_path.parent / FOLDER
     names = [str(p.resolve()) for p in watched]
+    known = inputs is not None and list(inputs.watched) == names
     manifest = {
-        "inputs": inputs_digest(config_path.resolve(), names, options),
+        "inputs": inputs.digest
+        if inputs is not None and known
+        else inputs_digest(config_path.resolve(), names, options),
         "watched": names,
         "output": str(out.resolve()),
         "output_digest": outputs or output_digest(out),
@@ -103,18 +118,27 @@ def record(
 
 def last_build_if_current(config_path: Path, options: Mapping[str, object]) -> LastBuild | None:
     """The previous build's report when nothing it depends on has changed, else None."""
+    return check(config_path, options)[0]
+
+
+def check(
+    config_path: Path, options: Mapping[str, object]
+) -> tuple[LastBuild | None, Inputs | None]:
+    """`last_build_if_current`, and the inputs' digest when it had to take it."""
     try:
         text = (config_path.parent / FOLDER / MANIFEST).read_text(encoding="utf-8")
         manifest = json.loads(text)
         watched = [str(w) for w in manifest["watched"]]
         out = Path(manifest["output"])
         if manifest["output_digest"] != output_digest(out):
-            return None
-        if manifest["inputs"] != inputs_digest(config_path.resolve(), watched, options):
-            return None
-        return LastBuild(str(manifest["summary"]), tuple(str(w) for w in manifest["warnings"]))
+            return None, None
+        inputs = Inputs(tuple(watched), inputs_digest(config_path.resolve(), watched, options))
+        if manifest["inputs"] != inputs.digest:
+            return None, inputs
+        summary = str(manifest["summary"])
+        return LastBuild(summary, tuple(str(w) for w in manifest["warnings"])), inputs
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return None, None
 
 
 def _hash_tree(path: Path, digest: hashlib._Hash) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
@@ -93,11 +93,12 @@ def render(
     Returns how many pages were rendered, and the fragments of the articles in
     `need_fragments`.
     """
-    todo = []
-    for page in pages:
-        if previous.get(page.path) == page.key and job.sink.keep(page.path):
-            continue
-        todo.append(page)
+    same = [page for page in pages if previous.get(page.path) == page.key]
+    # Keeping a page is a hard link: a system call that lets other threads run.
+    paths = [page.path for page in same]
+    with ThreadPoolExecutor(4) as links:
+        kept = dict(zip(paths, links.map(job.sink.keep, paths), strict=True))
+    todo = [page for page in pages if not kept.get(page.path)]
     articles: dict[int, Page | None] = {n: None for n in need_fragments}
     rest = []
     for page in todo:
