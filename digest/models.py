@@ -141,10 +141,9 @@ class TopicCoverage:
     keywords: tuple[str, ...]
     articles: tuple[str, ...]
     """Ids of member articles, newest first (undated last)."""
-    sentences: tuple[SentenceRef, ...]
-    """Every sentence assigned to the topic, in article then sentence order."""
-    positions: tuple[int, ...] = ()
-    """The same sentences' site-wide positions in the corpus (see corpus.py)."""
+    positions: tuple[int, ...]
+    """Every sentence assigned to the topic, in article then sentence order, by its
+    site-wide position in the corpus (`Corpus.ref` names it)."""
 
 
 @dataclass(frozen=True, slots=True)

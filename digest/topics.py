@@ -18,7 +18,7 @@ import numpy as np
 
 from digest.config import TopicConfig
 from digest.corpus import Corpus
-from digest.models import SentenceRef, TopicCoverage, TopicHit
+from digest.models import TopicCoverage, TopicHit
 from digest.sentences import words
 from digest.terms import Terms
 
@@ -77,40 +77,36 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
     """
     entries = corpus.entries
     ordered = sorted(range(len(entries)), key=lambda n: newest_first(entries[n]))
+    rank = np.empty(len(entries), np.int64)
+    rank[ordered] = np.arange(len(entries))
+    members: dict[str, list[int]] = {t.slug: [] for t in topics}
+    for n in ordered:
+        for slug in entries[n].topics:
+            members[slug].append(n)
     counts = np.diff(corpus.topic_start)
     sentence_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    article_of = corpus.sentence_article()
+    article_of = corpus.article_of
     coverage = []
     for number, topic in enumerate(topics):
         hit = sentence_of[corpus.topic_ids == number]
-        by_article: dict[int, list[int]] = {}
-        for article, position in zip(article_of[hit].tolist(), hit.tolist(), strict=True):
-            by_article.setdefault(article, []).append(position)
-        members: list[str] = []
-        refs: list[SentenceRef] = []
-        positions: list[int] = []
-        for n in ordered:
-            entry = entries[n]
-            if topic.slug not in entry.topics:
-                continue
-            members.append(entry.id)
-            start = int(corpus.sentence_start[n])
-            matched = by_article.get(n)
-            if matched is None:
-                matched = [
-                    start + i for i in range(entry.sentence_count) if corpus.prose[start + i]
-                ]
-            refs.extend(SentenceRef(entry.id, p - start) for p in matched)
-            positions.extend(matched)
+        found = np.zeros(len(entries), np.bool_)
+        found[article_of[hit]] = True
+        # Put there by the front matter alone: all its prose speaks for the topic.
+        forced = [n for n in members[topic.slug] if not found[n]]
+        if forced:
+            whole = np.concatenate(
+                [np.arange(corpus.sentence_start[n], corpus.sentence_start[n + 1]) for n in forced]
+            )
+            hit = np.concatenate([hit, whole[corpus.prose[whole]]])
+        hit = hit[np.lexsort((hit, rank[article_of[hit]]))]
         coverage.append(
             TopicCoverage(
                 topic.slug,
                 topic.name,
                 topic.description,
                 topic.keywords,
-                tuple(members),
-                tuple(refs),
-                tuple(positions),
+                tuple(entries[n].id for n in members[topic.slug]),
+                tuple(hit.tolist()),
             )
         )
     return tuple(coverage)

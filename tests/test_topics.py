@@ -77,8 +77,9 @@ def test_cover_gathers_members_and_their_matched_sentences() -> None:
     for x in (a, b, c):
         facts, topics = describe(x, Terms(), matcher(), ORDER)
         items.append(Item(entry_of(x, x.id, topics, (), ()), facts, shingles(x)))
-    elections, trade = cover(TOPICS, assemble(EMPTY, items))
+    corpus = assemble(EMPTY, items)
+    elections, trade = cover(TOPICS, corpus)
     assert elections.articles == ("a", "c")
     # a forced article without a matching sentence speaks for the topic with all its text
-    assert [(r.article, r.index) for r in elections.sentences] == [("a", 0), ("c", 0)]
+    assert [tuple(corpus.ref(p)) for p in elections.positions] == [("a", 0), ("c", 0)]
     assert trade.articles == ("b",)
