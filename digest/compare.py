@@ -46,8 +46,8 @@ class Comparison:
     """Article id -> source name."""
     quote_groups: tuple[QuoteGroup, ...]
     """The same quotation across articles, site-wide."""
-    quoted_with: Mapping[SentenceRef, tuple[SentenceRef, ...]]
-    """Sentence -> sentences of other articles that carry a quotation it carries."""
+    quoting: Mapping[SentenceRef, tuple[int, ...]]
+    """Sentence -> the quotation groups of the quotations it carries."""
     counts: Ints
     """Per site-wide sentence position, `len(reporting(ref))`: how many independent
     sources report it."""
@@ -70,8 +70,8 @@ class Comparison:
     def reporters(self, position: int) -> Ints:
         """`reporting` as sentence positions (the sentence's own first)."""
         own = self.source_ids[position]
-        ref = self.agreement.corpus.ref(position) if self.quoted_with else None
-        quoted = self.quoted_with.get(ref) if ref is not None else None
+        ref = self.agreement.corpus.ref(position) if self.quoting else None
+        quoted = self.quoted_with(ref) if ref is not None else ()
         statement = int(self.agreement.statement[position])
         if quoted:
             corpus = self.agreement.corpus
@@ -114,9 +114,17 @@ class Comparison:
         position = self.agreement.corpus.find(ref)
         return 1 if position is None else int(self.counts[position])
 
+    def quoted_with(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
+        """The sentences of other articles that carry a quotation `ref` carries."""
+        groups = self.quoting.get(ref, ())
+        if not groups:
+            return ()
+        carriers = {q.ref for g in groups for q in self.quote_groups[g].quotations}
+        return tuple(sorted(r for r in carriers if r.article != ref.article))
+
     def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
         """Every sentence of another article that says the same as `ref`."""
-        return frozenset(self.agreement.of(ref)) | frozenset(self.quoted_with.get(ref, ()))
+        return frozenset(self.agreement.of(ref)) | frozenset(self.quoted_with(ref))
 
     def reported_by(self, ref: SentenceRef) -> tuple[str, ...]:
         """Article ids of `reporting`."""
@@ -151,13 +159,11 @@ def compare_corpus(
     quotations = {e.id: e.quotations for e in corpus.entries}
     syndication = detect(corpus, known=previous, fresh=fresh)
     groups = group([q for e in corpus.entries for q in e.quotations])
-    quoted_with: dict[SentenceRef, set[SentenceRef]] = {}
-    for quote_group in groups:
-        carriers = {q.ref for q in quote_group.quotations}
-        for q in quote_group.quotations:
-            others = {r for r in carriers if r.article != q.ref.article}
-            if others:
-                quoted_with.setdefault(q.ref, set()).update(others)
+    quoting: dict[SentenceRef, list[int]] = {}
+    for number, quote_group in enumerate(groups):
+        if len({q.ref.article for q in quote_group.quotations}) > 1:
+            for q in quote_group.quotations:
+                quoting.setdefault(q.ref, []).append(number)
     agreement = compare(index)
     source_ids = source_of_sentences(corpus, syndication.original)
     counts = source_counts(corpus, agreement, groups, source_ids)
@@ -168,7 +174,7 @@ def compare_corpus(
         syndication=syndication,
         sources={e.id: e.source for e in corpus.entries},
         quote_groups=groups,
-        quoted_with={r: tuple(sorted(a)) for r, a in sorted(quoted_with.items())},
+        quoting={r: tuple(sorted(set(g))) for r, g in quoting.items()},
         counts=counts,
         source_ids=source_ids,
     )
