@@ -186,7 +186,9 @@ def analyse_all(
             continue
         key = cache.key(label.encode(), data)
         entry = known.get(key) if known else None
-        if entry is not None and cache.has(key):
+        if entry is not None:
+            # The corpus has it; its analysis is loaded (or, if gone, made again) only
+            # when a page needs it.
             cache.used.add(key)
             results[number] = entry
             continue

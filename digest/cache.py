@@ -66,10 +66,6 @@ class Cache:
         except Exception:  # missing or unreadable: recompute, whatever went wrong
             return None
 
-    def has(self, key: str) -> bool:
-        """Whether an entry exists (it may still turn out unreadable when loaded)."""
-        return self.folder is not None and (self.folder / f"{key}.pickle").is_file()
-
     def store(self, key: str, value: Any) -> None:
         """Write atomically; a cache that cannot be written only costs speed."""
         self.used.add(key)

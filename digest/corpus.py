@@ -19,24 +19,23 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from digest.facts import Facts, Flags, Hashes, Ints
-from digest.models import SentenceRef, pickled_as_tuple
+from digest.models import SentenceRef
 from digest.quotes import Quotation
-from digest.rows import distinct, starts, starts_of
+from digest.rows import distinct, starts_of
 
 Shingles = npt.NDArray[Any]
 """uint32"""
 
 
-@pickled_as_tuple
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One article as the site-wide stages see it: no text, only what they count."""
+class Entry(NamedTuple):
+    """One article as the site-wide stages see it: no text, only what they count. (A
+    named tuple: every build loads and stores one per article, in C.)"""
 
     key: str
     """The analysis cache key: changes whenever anything the analysis read changes."""
@@ -160,61 +159,62 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
     """The corpus of `items`, in their order, reusing `previous` for unchanged articles.
 
     The result depends only on the items, never on what `previous` held: slices are
-    copied as they were and stems are renumbered by the stems now in use.
+    copied as they were and stems are renumbered by the stems now in use. Unchanged
+    articles that were neighbours before are copied as one slice, so a rebuild after a
+    few edits copies a few long runs, not ten thousand articles one by one.
     """
     where = {e.key: n for n, e in enumerate(previous.entries)}
     old = previous
-    prose: list[Flags] = []
-    words: list[Ints] = []
-    stems: list[Ints] = []
-    topics: list[Ints] = []
-    shingles: list[Shingles] = []
-    stem_lengths: list[Ints] = []
-    topic_lengths: list[Ints] = []
-    sentence_counts: list[int] = []
-    shingle_counts: list[int] = []
-    fresh_hashes: list[Hashes] = []
-    from_old: list[bool] = []
+    parts: list[_Part] = []
     for item in items:
-        facts = item.facts
-        if facts is None:
+        if item.facts is None:
             a = where[item.entry.key]
-            s0, s1 = int(old.sentence_start[a]), int(old.sentence_start[a + 1])
-            prose.append(old.prose[s0:s1])
-            words.append(old.words[s0:s1])
-            stem_lengths.append(np.diff(old.stem_start[s0 : s1 + 1]))
-            stems.append(old.stems[old.stem_start[s0] : old.stem_start[s1]])
-            topic_lengths.append(np.diff(old.topic_start[s0 : s1 + 1]))
-            topics.append(old.topic_ids[old.topic_start[s0] : old.topic_start[s1]])
-            h0, h1 = int(old.shingle_start[a]), int(old.shingle_start[a + 1])
-            shingles.append(old.shingles[h0:h1])
-            from_old.append(True)
+            last = parts[-1] if parts else None
+            if isinstance(last, _Run) and last.stop == a:
+                parts[-1] = _Run(last.start, a + 1)
+            else:
+                parts.append(_Run(a, a + 1))
         else:
             assert item.shingles is not None
+            parts.append(_Fresh(item.facts, item.shingles))
+    prose, words, stems, topics, shingles = [], [], [], [], []
+    stem_lengths, topic_lengths, sentence_counts, shingle_counts = [], [], [], []
+    old_stem_lengths = np.diff(old.stem_start)
+    old_topic_lengths = np.diff(old.topic_start)
+    fresh = [p.facts.stems for p in parts if isinstance(p, _Fresh)]
+    vocabulary = distinct(np.concatenate([old.vocabulary, *fresh])).astype(np.uint64)
+    renumber = np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
+    for part in parts:
+        if isinstance(part, _Run):
+            s0, s1 = int(old.sentence_start[part.start]), int(old.sentence_start[part.stop])
+            prose.append(old.prose[s0:s1])
+            words.append(old.words[s0:s1])
+            stem_lengths.append(old_stem_lengths[s0:s1])
+            stems.append(renumber[old.stems[old.stem_start[s0] : old.stem_start[s1]]])
+            topic_lengths.append(old_topic_lengths[s0:s1])
+            topics.append(old.topic_ids[old.topic_start[s0] : old.topic_start[s1]])
+            h0, h1 = int(old.shingle_start[part.start]), int(old.shingle_start[part.stop])
+            shingles.append(old.shingles[h0:h1])
+            sentence_counts.append(np.diff(old.sentence_start[part.start : part.stop + 1]))
+            shingle_counts.append(np.diff(old.shingle_start[part.start : part.stop + 1]))
+        else:
+            facts = part.facts
             prose.append(facts.prose)
             words.append(facts.words)
             stem_lengths.append(np.diff(facts.stem_start))
-            fresh_hashes.append(facts.stems)
-            stems.append(facts.stems)  # hashes, numbered below
+            stems.append(np.searchsorted(vocabulary, facts.stems).astype(np.int32))
             topic_lengths.append(np.diff(facts.topic_start))
             topics.append(facts.topic_ids)
-            shingles.append(item.shingles)
-            from_old.append(False)
-        sentence_counts.append(len(prose[-1]))
-        shingle_counts.append(len(shingles[-1]))
-    vocabulary = distinct(np.concatenate([old.vocabulary, *fresh_hashes])).astype(np.uint64)
-    renumber = np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
-    numbered = [
-        renumber[part] if kept else np.searchsorted(vocabulary, part)
-        for part, kept in zip(stems, from_old, strict=True)
-    ]
-    all_stems = np.concatenate(numbered).astype(np.int32) if numbered else np.zeros(0, np.int32)
+            shingles.append(part.shingles)
+            sentence_counts.append(np.asarray([len(facts.prose)]))
+            shingle_counts.append(np.asarray([len(part.shingles)]))
+    all_stems = _join(stems, np.int32)
     # Keep only the stems in use, so the numbering is the same for the same articles.
     used = np.bincount(all_stems, minlength=len(vocabulary)) > 0
     compact = (np.cumsum(used) - 1).astype(np.int32)
     return Corpus(
         entries=tuple(item.entry for item in items),
-        sentence_start=starts(sentence_counts),
+        sentence_start=starts_of(sentence_counts),
         prose=_join(prose, np.bool_),
         words=_join(words, np.int32),
         stem_start=starts_of(stem_lengths),
@@ -222,9 +222,26 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         vocabulary=vocabulary[used],
         topic_start=starts_of(topic_lengths),
         topic_ids=_join(topics, np.int32),
-        shingle_start=starts(shingle_counts),
+        shingle_start=starts_of(shingle_counts),
         shingles=_join(shingles, np.uint32),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Articles start to stop - 1 of the previous corpus, unchanged and still in a row."""
+
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    facts: Facts
+    shingles: Shingles
+
+
+_Part = _Run | _Fresh
 
 
 def _join(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
