@@ -3,6 +3,10 @@
 The schema is documented in README ("digest.json"). Summaries are references to
 sentences, exactly as the build holds them, so a consumer can check every summary
 sentence against its source text.
+
+The layout is one topic and one article per line: compact enough to write 100 MB in a
+fraction of a second (the C encoder; an indented file is encoded in Python, ten times
+slower), and still easy to read and to grep line by line.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ def digest_json(
 ) -> tuple[bytes, list[tuple[int, int]]]:
     """The whole file, and where each article's fragment sits in it; `articles` are
     the fragments (`article_json`), in order. The file is what
-    `json.dumps(..., indent=1)` of the whole would give."""
+    the fragments (`article_json`), in order."""
 
     def ref(r: SentenceRef) -> dict[str, object]:
         return {"article": r.article, "sentence": r.index}
@@ -65,7 +69,9 @@ def digest_json(
         "schema": SCHEMA_VERSION,
         "generator": f"digest {__version__}",
         "site": {"title": config.title, "base_url": config.base_url or None},
-        "topics": [
+    }
+    topics = [
+        _compact(
             {
                 "slug": t.slug,
                 "name": t.name,
@@ -76,16 +82,26 @@ def digest_json(
                 "summary": summary(summaries.topics[t.slug]),
                 **topic_extra(t.slug),
             }
-            for t in coverage
-        ],
-    }
-    text = json.dumps(head, ensure_ascii=False, indent=1).encode("utf-8")
+        )
+        for t in coverage
+    ]
     start = (
-        text[: -len(b"\n}")] + b",\n" + (b' "articles": [\n' if articles else b' "articles": []')
+        _compact(head)[:-1]
+        + b',\n"topics": ['
+        + _lines(topics)
+        + b'],\n"articles": ['
+        + (b"\n" if articles else b"")
     )
-    return start + b",\n".join(articles) + (b"\n ]" if articles else b"") + b"\n}\n", _spans(
-        len(start), articles, 2
-    )
+    end = b"\n]}\n" if articles else b"]}\n"
+    return start + b",\n".join(articles) + end, _spans(len(start), articles, 2)
+
+
+def _lines(items: Sequence[bytes]) -> bytes:
+    return b"\n" + b",\n".join(items) + b"\n" if items else b""
+
+
+def _compact(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _first_refs(quotations: Sequence[Quotation]) -> dict[str, SentenceRef]:
@@ -111,7 +127,7 @@ def article_json(
     copies: Sequence[str],
     summary: Sequence[SentenceRef],
 ) -> bytes:
-    """One article's entry of `digest.json`, indented for its place in the list."""
+    """One article's entry of `digest.json`: one line."""
     data = {
         "id": article.id,
         "title": article.title,
@@ -134,5 +150,4 @@ def article_json(
             for s, hits in zip(article.sentences, assignment.hits, strict=True)
         ],
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return ("  " + text.replace("\n", "\n  ")).encode("utf-8")
+    return _compact(data)
