@@ -39,6 +39,8 @@ class Inputs:
 
     watched: tuple[str, ...]
     digest: str
+    output: tuple[str, str]
+    """The output folder and `output_digest` of it, taken at the same time."""
 
 
 def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict[str, object]:
@@ -130,9 +132,11 @@ def check(
         manifest = json.loads(text)
         watched = [str(w) for w in manifest["watched"]]
         out = Path(manifest["output"])
-        if manifest["output_digest"] != output_digest(out):
+        outputs = output_digest(out)
+        if manifest["output_digest"] != outputs:
             return None, None
-        inputs = Inputs(tuple(watched), inputs_digest(config_path.resolve(), watched, options))
+        digest = inputs_digest(config_path.resolve(), watched, options)
+        inputs = Inputs(tuple(watched), digest, (str(out), outputs))
         if manifest["inputs"] != inputs.digest:
             return None, inputs
         summary = str(manifest["summary"])

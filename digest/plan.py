@@ -54,7 +54,7 @@ class Keys:
             comparison.quote_positions,
             comparison.syndication.original,
         )
-        self._cards: dict[int, str] = {}
+        self.cards = [self._card(n) for n in range(len(records.corpus.entries))]
         self._topics: dict[str, str] = {}
         self._headers: dict[str, str] = {}
 
@@ -66,17 +66,17 @@ class Keys:
     def card(self, article: int) -> str:
         """What an article's card and page show besides the site: its content (analysis
         key), who reports its summary sentences, and its copies."""
-        key = self._cards.get(article)
-        if key is None:
-            records = self.records
-            entry = records.corpus.entries[article]
-            copies = records.comparison.syndication.copies.get(entry.id, ())
-            key = self._cards[article] = digest_of(
-                entry.key,
-                tuple(self.reporting(r) for r in records.summaries.articles[entry.id]),
-                tuple((c, records.comparison.sources[c]) for c in copies),
-            )
-        return key
+        return self.cards[article]
+
+    def _card(self, article: int) -> str:
+        records = self.records
+        entry = records.corpus.entries[article]
+        copies = records.comparison.syndication.copies.get(entry.id, ())
+        return digest_of(
+            entry.key,
+            tuple(self.reporting(r) for r in records.summaries.articles[entry.id]),
+            tuple((c, records.comparison.sources[c]) for c in copies),
+        )
 
     def header(self, slug: str) -> str:
         """What every page of a topic shows: its counts and sources."""
@@ -179,6 +179,6 @@ def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:
         if pager.number > 1:
             title = f"{title} (page {pager.number} of {pager.count})"
         shown = keys.topic(slug) if pager.number == 1 else keys.header(slug)
-        key = keys.page("topic", slug, shown, pager, tuple(keys.card(n) for n in chunk))
+        key = keys.page("topic", slug, shown, pager, tuple(map(keys.cards.__getitem__, chunk)))
         pages.append(Page(path, "topic.html", title, ("topic", slug, chunk, pager), key))
     return pages
