@@ -161,6 +161,17 @@ def entry_of(
     )
 
 
+Signature = tuple[int, int, int, int]
+"""A file's size, modification and change times (ns) and inode: as git's index does,
+a file whose signature is unchanged is taken to be unchanged. Any write changes the
+change time, which no tool can set back."""
+
+
+def signature(path: Path) -> Signature:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 def analyse_all(
     paths: Sequence[tuple[Path, str]],
     job: Job,
@@ -168,23 +179,33 @@ def analyse_all(
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, Entry] | None = None,
-) -> list[Analysis | Entry | Problem]:
+    seen: Mapping[str, tuple[Signature, str]] | None = None,
+) -> tuple[list[Analysis | Entry | Problem], dict[str, tuple[Signature, str]]]:
     """Every file's analysis, in the order given: computed, or from the cache, or, for
     a file whose key `known` holds (the previous corpus has it), just its entry: the
     site-wide stages need nothing more, and pages load the rest when they need it.
 
+    A file whose signature is the one `seen` (label -> signature and key) has for it is
+    not even read: its key is the one it had. Returns the signatures for next time.
     `paths` pairs each file with its label for messages; `jobs` is the number of worker
     processes (0: one per CPU). `progress(done, total)` is called as files finish.
     """
     results: list[Analysis | Entry | Problem | None] = [None] * len(paths)
     missing: list[tuple[int, str, Path, str, bytes]] = []
+    signatures: dict[str, tuple[Signature, str]] = {}
     for number, (path, label) in enumerate(paths):
         try:
-            data = path.read_bytes()
+            stamp = signature(path)
+            before = seen.get(label) if seen else None
+            if before is not None and before[0] == stamp and known and before[1] in known:
+                key, data = before[1], b""
+            else:
+                data = path.read_bytes()
+                key = cache.key(label.encode(), data)
         except OSError as exc:
             results[number] = Problem(f"cannot read the file ({exc.strerror})", label, None)
             continue
-        key = cache.key(label.encode(), data)
+        signatures[label] = (stamp, key)
         entry = known.get(key) if known else None
         if entry is not None:
             # The corpus has it; its analysis is loaded (or, if gone, made again) only
@@ -205,7 +226,7 @@ def analyse_all(
         done += 1
         if progress:
             progress(done, len(paths))
-    return [r for r in results if r is not None]
+    return [r for r in results if r is not None], signatures
 
 
 def _compute(

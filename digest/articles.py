@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from digest.analysis import Analyser, Analysis, Job, Problem, analyse_all
+from digest.analysis import Analyser, Analysis, Job, Problem, Signature, analyse_all
 from digest.cache import Cache
 from digest.config import Site
 from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
@@ -63,7 +63,8 @@ def read_all(
     progress: Callable[[int, int], None] | None = None,
     previous: Corpus = EMPTY,
     drafts: bool = True,
-) -> tuple[Corpus, ArticleStore]:
+    seen: Mapping[str, tuple[Signature, str]] | None = None,
+) -> tuple[Corpus, ArticleStore, dict[str, tuple[Signature, str]]]:
     """Every readable content file, as the corpus and a store of full analyses; each
     bad file is skipped with a warning.
 
@@ -84,16 +85,16 @@ def read_all(
     items: list[Item] = []
     fresh: dict[str, Analysis] = {}
     files: dict[str, tuple[Path, str]] = {}
-    seen: dict[str, str] = {}
-    results = analyse_all(labelled, job, cache, jobs, progress, known)
+    taken: dict[str, str] = {}
+    results, signatures = analyse_all(labelled, job, cache, jobs, progress, known, seen)
     for (path, label), result in zip(labelled, results, strict=True):
         try:
             if isinstance(result, Problem):
                 raise result.error()
             entry = result if isinstance(result, Entry) else result.entry
-            if entry.id in seen:
+            if entry.id in taken:
                 raise DigestError(
-                    f"same page URL articles/{entry.id}.html as {seen[entry.id]}; "
+                    f"same page URL articles/{entry.id}.html as {taken[entry.id]}; "
                     "give one of them a different `slug` in its front matter",
                     label,
                 )
@@ -107,7 +108,7 @@ def read_all(
         except DigestError as problem:
             warn(DigestError(f"{problem.message}; file skipped", problem.path, problem.line))
             continue
-        seen[entry.id] = label
+        taken[entry.id] = label
         if entry.draft and not drafts:
             continue
         files[entry.key] = (path, label)
@@ -116,7 +117,7 @@ def read_all(
         else:
             items.append(Item(entry, result.facts, result.shingles))
             fresh[entry.key] = result
-    return assemble(previous, items), ArticleStore(job, cache, fresh, files)
+    return assemble(previous, items), ArticleStore(job, cache, fresh, files), signatures
 
 
 def relative_label(path: Path, root: Path) -> Path:

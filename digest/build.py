@@ -23,6 +23,7 @@ from pathlib import Path
 
 from digest import freshness
 from digest.analysis import Job as AnalysisJob
+from digest.analysis import Signature
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
@@ -143,6 +144,7 @@ class Planned:
     keys: Keys
     previous: State
     ranks: dict[str, tuple[SentenceRef, ...]]
+    signatures: dict[str, tuple[Signature, str]]
     cache: Cache
     states: StateStore
     warnings: tuple[DigestError, ...]
@@ -178,8 +180,15 @@ def _plan_site(
         cache = Cache(folder, "analysis", context.encode())
         states = StateStore(folder, context.encode())
         previous = states.load()
-        corpus, store = read_all(
-            site, warn, cache, jobs, timer.counter("read"), previous.corpus, drafts
+        corpus, store, signatures = read_all(
+            site,
+            warn,
+            cache,
+            jobs,
+            timer.counter("read"),
+            previous.corpus,
+            drafts,
+            previous.files,
         )
     with timer("topics"):
         terms = Terms()
@@ -212,7 +221,18 @@ def _plan_site(
     if timer.log and not config.base_url:
         timer.log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
     return Planned(
-        site, theme, records, store, pages, keys, previous, ranks, cache, states, tuple(problems)
+        site,
+        theme,
+        records,
+        store,
+        pages,
+        keys,
+        previous,
+        ranks,
+        signatures,
+        cache,
+        states,
+        tuple(problems),
     )
 
 
@@ -326,6 +346,7 @@ def build(
                 ranks=planned.ranks,
                 pages=recorded,
                 fragments=fragments,
+                files=planned.signatures,
                 sentences=views.sentences,
                 output=(str(out), written_digest),
             )

@@ -28,6 +28,8 @@ class State:
     """Path -> key of every page the build wrote."""
     fragments: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
     """Where each article's fragment sits in digest.json and the search index."""
+    files: dict[str, tuple[tuple[int, int, int, int], str]] = field(default_factory=dict)
+    """Content file label -> its signature (size, times, inode) and analysis key."""
     sentences: dict[tuple[str, int], tuple[str, str]] = field(default_factory=dict)
     """Text and HTML of sentences topic pages showed, by (analysis key, index)."""
     output: tuple[str, str] | None = None

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_same_ranking_as_sumy_on_the_example(monkeypatch: pytest.MonkeyPatch) -> None:
     site = load_config(ROOT / "config.yaml", None, None)
-    corpus, store = read_all(site, print)
+    corpus, store, _ = read_all(site, print)
     articles = [store.get(entry).article for entry in corpus.entries]
     groups = [
         [Candidate(SentenceRef(a.id, s.index), s.text) for s in a.sentences if a.is_prose(s)]
