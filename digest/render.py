@@ -73,12 +73,21 @@ def _folder(page: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _relative(here: str, path: str) -> str:
-    """Memoised: a site links the same few hundred targets from thousands of pages, and
-    `posixpath.relpath` resolves both paths against the working folder on every call."""
-    result = posixpath.relpath(path, here or ".")
-    if path.endswith("/"):
-        return "./" if result == "." else result + "/"
-    return result
+    """`path` relative to the folder `here`, both from the site root. Site paths are
+    plain (no `.`, `..` or empty parts), so climbing out of `here` to the shared folders
+    is string work; `posixpath.relpath`, which resolves both against the working folder,
+    is left for anything else (a template's own odd link)."""
+    folders = here.split("/") if here else []
+    parts = path.split("/")
+    if path.endswith("/") or any(p in ("", ".", "..") for p in (*folders, *parts)):
+        result = posixpath.relpath(path, here or ".")
+        if path.endswith("/"):
+            return "./" if result == "." else result + "/"
+        return result
+    shared = 0
+    while shared < len(folders) and shared < len(parts) - 1 and folders[shared] == parts[shared]:
+        shared += 1
+    return "../" * (len(folders) - shared) + "/".join(parts[shared:])
 
 
 def render_page(

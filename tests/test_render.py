@@ -13,6 +13,11 @@ from digest.render import relative_url
         ("articles/a.html", "articles/a.html#s3", "a.html#s3"),
         ("topics/t.html", "index.html", "../index.html"),
         ("index.html", "#top", "index.html#top"),
+        ("editions/2024-05-02/page-2.html", "editions/2024-05-02.html", "../2024-05-02.html"),
+        ("topics/t/page-2.html", "articles/a.html#s1", "../../articles/a.html#s1"),
+        ("topics/t/page-2.html", "topics/t/page-3.html", "page-3.html"),
+        ("topics/t.html", "./", "../"),
+        ("topics/t.html", "topics/../index.html", "../index.html"),
     ],
 )
 def test_relative_url(page: str, target: str, expected: str) -> None:
