@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from typing import Protocol
 
@@ -96,8 +97,10 @@ def render(
     same = [page for page in pages if previous.get(page.path) == page.key]
     # Keeping a page is a hard link: a system call that lets other threads run.
     paths = [page.path for page in same]
+    kept: dict[str, bool] = {}
     with ThreadPoolExecutor(4) as links:
-        kept = dict(zip(paths, links.map(job.sink.keep, paths), strict=True))
+        for batch in links.map(partial(_keep, job.sink), [paths[i::4] for i in range(4)]):
+            kept.update(batch)
     todo = [page for page in pages if not kept.get(page.path)]
     articles: dict[int, Page | None] = {n: None for n in need_fragments}
     rest = []
@@ -126,6 +129,10 @@ def render(
         if progress:
             progress(done, total)
     return len(todo), fragments
+
+
+def _keep(sink: Sink, paths: Sequence[str]) -> dict[str, bool]:
+    return {path: sink.keep(path) for path in paths}
 
 
 _job: Job | None = None
