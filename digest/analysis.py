@@ -10,6 +10,7 @@ the same byte for byte.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -158,6 +159,7 @@ def entry_of(
             (article.sentences[r.index].text, article.sentences[r.index].html) for r in summary
         ),
         quotations=quotations,
+        quoted=hashlib.blake2b(repr(quotations).encode(), digest_size=16).hexdigest(),
     )
 
 

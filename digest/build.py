@@ -202,7 +202,7 @@ def _plan_site(
     with timer("compare"):
         kept = {e.key for e in previous.corpus.entries}
         fresh = {e.key for e in corpus.entries if e.key not in kept}
-        comparison = compare_corpus(corpus, previous.syndication, fresh)
+        comparison = compare_corpus(corpus, previous.syndication, fresh, previous.grouped)
         compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
     with timer("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
@@ -343,6 +343,7 @@ def build(
             State(
                 corpus=records.corpus,
                 syndication=records.comparison.syndication,
+                grouped=records.comparison.grouped,
                 ranks=planned.ranks,
                 pages=recorded,
                 fragments=fragments,

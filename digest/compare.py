@@ -9,6 +9,7 @@ source reports, and the topic's articles in date order.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,23 @@ MIN_WORDS = 6
 
 
 @dataclass(frozen=True)
+class Grouped:
+    """Quotation groups and what they were made from: every article's quotations."""
+
+    key: str
+    groups: tuple[QuoteGroup, ...]
+
+
+def quotations_key(corpus: Corpus) -> str:
+    """Changes exactly when some article's quotations (or where they are) change."""
+    digest = hashlib.blake2b(digest_size=16)
+    for entry in corpus.entries:
+        if entry.quotations:
+            digest.update(entry.quoted.encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Everything the build knows about how the articles relate to each other."""
 
@@ -46,6 +64,8 @@ class Comparison:
     """Article id -> source name."""
     quote_groups: tuple[QuoteGroup, ...]
     """The same quotation across articles, site-wide."""
+    grouped: Grouped
+    """The groups with the key of the quotations they were made from, for next time."""
     quoting: Mapping[SentenceRef, tuple[int, ...]]
     """Sentence -> the quotation groups of the quotations it carries."""
     counts: Ints
@@ -150,15 +170,25 @@ def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
 
 
 def compare_corpus(
-    corpus: Corpus, previous: Syndication | None = None, fresh: Container[str] = ()
+    corpus: Corpus,
+    previous: Syndication | None = None,
+    fresh: Container[str] = (),
+    grouped: Grouped | None = None,
 ) -> Comparison:
     """Relate the corpus' articles: agreement, quotations and syndicated copies.
+
     `previous` and `fresh` (keys of changed articles) let copy detection measure only
-    the pairs that changed."""
+    the pairs that changed; `grouped` (the previous build's quotation groups) is taken
+    as it is when no article's quotations changed.
+    """
     index = sentence_terms(corpus)
     quotations = {e.id: e.quotations for e in corpus.entries}
     syndication = detect(corpus, known=previous, fresh=fresh)
-    groups = group([q for e in corpus.entries for q in e.quotations])
+    key = quotations_key(corpus)
+    if grouped is not None and grouped.key == key:
+        groups = grouped.groups
+    else:
+        groups = group([q for e in corpus.entries for q in e.quotations])
     quoting: dict[SentenceRef, list[int]] = {}
     for number, quote_group in enumerate(groups):
         if len({q.ref.article for q in quote_group.quotations}) > 1:
@@ -174,6 +204,7 @@ def compare_corpus(
         syndication=syndication,
         sources={e.id: e.source for e in corpus.entries},
         quote_groups=groups,
+        grouped=Grouped(key, groups),
         quoting={r: tuple(sorted(set(g))) for r, g in quoting.items()},
         counts=counts,
         source_ids=source_ids,

@@ -57,6 +57,9 @@ class Entry(NamedTuple):
     """Their text and HTML: every list that shows the article shows its summary, so
     lists never need to open the article."""
     quotations: tuple[Quotation, ...]
+    quoted: str
+    """A digest of `quotations`, so the build can tell whether any changed without
+    looking at every one."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+import numpy as np
+
 from digest.archive import archive_pages
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
@@ -54,7 +56,7 @@ class Keys:
             comparison.quote_positions,
             comparison.syndication.original,
         )
-        self.cards = [self._card(n) for n in range(len(records.corpus.entries))]
+        self.cards = self._cards()
         self._topics: dict[str, str] = {}
         self._headers: dict[str, str] = {}
 
@@ -68,15 +70,25 @@ class Keys:
         key), who reports its summary sentences, and its copies."""
         return self.cards[article]
 
-    def _card(self, article: int) -> str:
+    def _cards(self) -> list[str]:
         records = self.records
-        entry = records.corpus.entries[article]
-        copies = records.comparison.syndication.copies.get(entry.id, ())
-        return digest_of(
-            entry.key,
-            tuple(self.reporting(r) for r in records.summaries.articles[entry.id]),
-            tuple((c, records.comparison.sources[c]) for c in copies),
-        )
+        corpus = records.corpus
+        copies = records.comparison.syndication.copies
+        sources = records.comparison.sources
+        summary = [
+            [int(corpus.sentence_start[n]) + i for i in e.summary]
+            for n, e in enumerate(corpus.entries)
+        ]
+        flat = [p for positions in summary for p in positions]
+        digests = self._reporting[np.asarray(flat, np.int64)].tolist() if flat else []
+        cards = []
+        at = 0
+        for entry, positions in zip(corpus.entries, summary, strict=True):
+            reporting = tuple(digests[at : at + len(positions)])
+            at += len(positions)
+            copied = tuple((c, sources[c]) for c in copies.get(entry.id, ()))
+            cards.append(digest_of(entry.key, reporting, copied))
+        return cards
 
     def header(self, slug: str) -> str:
         """What every page of a topic shows: its counts and sources."""

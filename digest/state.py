@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.cache import Cache
+from digest.compare import Grouped
 from digest.corpus import EMPTY, Corpus
 from digest.models import SentenceRef
 from digest.syndication import Syndication
@@ -24,6 +25,7 @@ class State:
     corpus: Corpus = EMPTY
     syndication: Syndication | None = None
     ranks: dict[str, tuple[SentenceRef, ...]] = field(default_factory=dict)
+    grouped: Grouped | None = None
     pages: dict[str, str] = field(default_factory=dict)
     """Path -> key of every page the build wrote."""
     fragments: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
