@@ -65,13 +65,13 @@ def archive_pages(
     config: Config,
     corpus: Corpus,
     newest: Sequence[int],
-    card_key: Callable[[int], str],
+    list_key: Callable[..., str],
     page_key: Callable[..., str],
 ) -> list[Page]:
     """The archive, every edition and every source page, in a stable order.
 
-    `newest` is every article number, newest first; a list page's key is made from its
-    place in the list and its articles' card keys.
+    `newest` is every article number, newest first; a list page's key (`list_key`) is
+    made from its place in the list and its articles' cards.
     """
     entries = corpus.entries
     size = config.paginate
@@ -84,9 +84,7 @@ def archive_pages(
             page_title = (
                 title if pager.number == 1 else f"{title} (page {pager.number} of {pager.count})"
             )
-            key = page_key(
-                "list", path, page_title, extra, pager, len(items), tuple(map(card_key, chunk))
-            )
+            key = list_key("list", path, page_title, extra, pager, len(items), cards=chunk)
             recipe = ("list", dict(extra), chunk, pager, len(items))
             out.append(Page(path, template, page_title, recipe, key))
         return out

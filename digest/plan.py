@@ -139,6 +139,12 @@ class Keys:
     def page(self, *parts: object) -> str:
         return digest_of(self.site, *parts)
 
+    def listing(self, *parts: object, cards: Sequence[int]) -> str:
+        """The key of a page that lists articles: `parts`, and the listed cards' keys
+        (joined, not put through `repr`: list pages are thousands)."""
+        joined = "".join(map(self.cards.__getitem__, cards))
+        return digest_of(self.site, *parts, hashlib.blake2b(joined.encode()).hexdigest())
+
 
 def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
     """Every page of the site in a stable order, keyed; and the keys, for the cards."""
@@ -168,13 +174,13 @@ def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
                 "article.html",
                 corpus.entries[n].title,
                 ("article", n),
-                keys.page("article", keys.card(n)),
+                keys.site + keys.card(n),
             )
             for n in order
         ),
         Page("404.html", "404.html", "Page not found", ("404",), keys.page("404")),
     ]
-    pages += archive_pages(config, corpus, order, keys.card, keys.page)
+    pages += archive_pages(config, corpus, order, keys.listing, keys.page)
     if config.search:
         pages.append(search_page(keys.page("search")))
     return tuple(pages), keys
@@ -191,6 +197,6 @@ def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:
         if pager.number > 1:
             title = f"{title} (page {pager.number} of {pager.count})"
         shown = keys.topic(slug) if pager.number == 1 else keys.header(slug)
-        key = keys.page("topic", slug, shown, pager, tuple(map(keys.cards.__getitem__, chunk)))
+        key = keys.listing("topic", slug, shown, pager, cards=chunk)
         pages.append(Page(path, "topic.html", title, ("topic", slug, chunk, pager), key))
     return pages
