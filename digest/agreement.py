@@ -192,12 +192,7 @@ def _statements(corpus: Corpus) -> tuple[Ints, Ints, Ints]:
     article = corpus.sentence_article()[eligible]
     index = eligible - corpus.sentence_start[article]
     order = eligible[np.lexsort((index, corpus.id_rank[article]))]
-    hashes = corpus.vocabulary[corpus.stems]
-    keys = []
-    for salt in (1, 2):
-        running = _wrapping_cumsum(_mix(hashes, salt))
-        with np.errstate(over="ignore"):
-            keys.append((running[corpus.stem_start[1:]] - running[corpus.stem_start[:-1]])[order])
+    keys = [corpus.stem_sets[order, 0], corpus.stem_sets[order, 1]]
     by_key = np.lexsort((np.arange(len(order)), keys[1], keys[0], lengths[order]))
     sorted_keys = np.stack([lengths[order][by_key], keys[0][by_key], keys[1][by_key]])
     new_group = np.ones(len(order), np.bool_)
@@ -297,20 +292,3 @@ def _crossing(
     linked_elsewhere = np.bincount(own[elsewhere], minlength=count) > 0
     crossing: npt.NDArray[Any] = (low != high) | linked_elsewhere
     return crossing
-
-
-def _mix(values: npt.NDArray[Any], salt: int) -> npt.NDArray[Any]:
-    """A different 64-bit scramble per salt (splitmix64), so sums of two of them name a
-    set of stems (in any order) with a 128-bit key."""
-    with np.errstate(over="ignore"):
-        z = values + np.uint64((0x9E3779B97F4A7C15 * salt) & 0xFFFFFFFFFFFFFFFF)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
-
-
-def _wrapping_cumsum(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    out = np.zeros(len(values) + 1, np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(values, out=out[1:])
-    return out

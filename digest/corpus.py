@@ -27,7 +27,7 @@ import numpy.typing as npt
 from digest.facts import Facts, Flags, Hashes, Ints
 from digest.models import SentenceRef
 from digest.quotes import Quotation
-from digest.rows import distinct, starts_of
+from digest.rows import distinct, set_keys, starts_of
 
 Shingles = npt.NDArray[Any]
 """uint32"""
@@ -73,6 +73,9 @@ class Corpus:
     """Per sentence, where its stems start in `stems` (one more item than sentences)."""
     stems: Ints
     """Stem numbers, sorted within each sentence."""
+    stem_sets: Hashes
+    """Per sentence, a 128-bit name of its set of stems (two uint64 columns): sentences
+    with the same stems are one statement (see agreement.py)."""
     vocabulary: Hashes
     """The hash of stem number k is vocabulary[k]."""
     topic_start: Ints
@@ -140,6 +143,7 @@ EMPTY = Corpus(
     words=np.zeros(0, np.int32),
     stem_start=np.zeros(1, np.int32),
     stems=np.zeros(0, np.int32),
+    stem_sets=np.zeros((0, 2), np.uint64),
     vocabulary=np.zeros(0, np.uint64),
     topic_start=np.zeros(1, np.int32),
     topic_ids=np.zeros(0, np.int32),
@@ -180,7 +184,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         else:
             assert item.shingles is not None
             parts.append(_Fresh(item.facts, item.shingles))
-    prose, words, stems, topics, shingles = [], [], [], [], []
+    prose, words, stems, topics, shingles, stem_sets = [], [], [], [], [], []
     stem_lengths, topic_lengths, sentence_counts, shingle_counts = [], [], [], []
     old_stem_lengths = np.diff(old.stem_start)
     old_topic_lengths = np.diff(old.topic_start)
@@ -194,6 +198,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             words.append(old.words[s0:s1])
             stem_lengths.append(old_stem_lengths[s0:s1])
             stems.append(renumber[old.stems[old.stem_start[s0] : old.stem_start[s1]]])
+            stem_sets.append(old.stem_sets[s0:s1])
             topic_lengths.append(old_topic_lengths[s0:s1])
             topics.append(old.topic_ids[old.topic_start[s0] : old.topic_start[s1]])
             h0, h1 = int(old.shingle_start[part.start]), int(old.shingle_start[part.stop])
@@ -206,6 +211,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             words.append(facts.words)
             stem_lengths.append(np.diff(facts.stem_start))
             stems.append(np.searchsorted(vocabulary, facts.stems).astype(np.int32))
+            stem_sets.append(set_keys(facts.stem_start, facts.stems))
             topic_lengths.append(np.diff(facts.topic_start))
             topics.append(facts.topic_ids)
             shingles.append(part.shingles)
@@ -222,6 +228,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         words=_join(words, np.int32),
         stem_start=starts_of(stem_lengths),
         stems=compact[all_stems],
+        stem_sets=np.concatenate(stem_sets) if stem_sets else np.zeros((0, 2), np.uint64),
         vocabulary=vocabulary[used],
         topic_start=starts_of(topic_lengths),
         topic_ids=_join(topics, np.int32),

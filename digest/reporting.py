@@ -22,7 +22,7 @@ from digest.agreement import Agreement
 from digest.corpus import Corpus
 from digest.facts import Ints
 from digest.quotes import QuoteGroup
-from digest.rows import distinct, ranges
+from digest.rows import distinct, ranges, scramble, segment_sums
 
 
 def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
@@ -140,9 +140,9 @@ def reporting_digests(
     article = corpus.article_of
     index = (np.arange(len(article)) - corpus.sentence_start[article]).astype(np.uint64)
     with np.errstate(over="ignore"):
-        named = _scramble(article_key[article] ^ _scramble(index) ^ (outlet[article] << 1))
-        members = _sums(named[agreement.members], agreement.member_start)
-        links = _sums(members[agreement.links], agreement.link_start)
+        named = scramble(article_key[article] ^ scramble(index) ^ (outlet[article] << 1))
+        members = segment_sums(named[agreement.members], agreement.member_start)
+        links = segment_sums(members[agreement.links], agreement.link_start)
         group = members + links
         statement = agreement.statement.astype(np.int64)
         digest = np.zeros(len(article), np.uint64)
@@ -152,28 +152,9 @@ def reporting_digests(
         if len(where):
             carried = np.zeros(int(owner.max()) + 1, np.uint64)
             np.add.at(carried, owner, named[where])
-            np.add.at(digest, where, _scramble(carried[owner]))
-        result: Ints = _scramble(digest + named)
+            np.add.at(digest, where, scramble(carried[owner]))
+        result: Ints = scramble(digest + named)
     return result
-
-
-def _sums(values: Ints, starts: Ints) -> Ints:
-    """Wrapping sums of consecutive runs (empty runs sum to 0)."""
-    running = np.zeros(len(values) + 1, np.uint64)
-    with np.errstate(over="ignore"):
-        np.cumsum(values, out=running[1:])
-        sums: Ints = running[starts[1:]] - running[starts[:-1]]
-    return sums
-
-
-def _scramble(values: Ints) -> Ints:
-    """splitmix64's finaliser: spreads every input bit over the whole word."""
-    with np.errstate(over="ignore"):
-        z = values.astype(np.uint64)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        scrambled: Ints = z ^ (z >> np.uint64(31))
-    return scrambled
 
 
 def _text_hash(text: str) -> int:

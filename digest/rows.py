@@ -58,3 +58,29 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     keep = np.ones(len(ordered), np.bool_)
     keep[1:] = ordered[1:] != ordered[:-1]
     return ordered[keep]
+
+
+def scramble(values: npt.NDArray[Any], salt: int = 0) -> npt.NDArray[Any]:
+    """splitmix64: spreads every input bit over the whole 64-bit word; a different salt
+    gives an independent scramble. Sums of scrambled values name a set in any order."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64) + np.uint64((0x9E3779B97F4A7C15 * salt) % (1 << 64))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        scrambled: npt.NDArray[Any] = z ^ (z >> np.uint64(31))
+    return scrambled
+
+
+def segment_sums(values: npt.NDArray[Any], offsets: Offsets) -> npt.NDArray[Any]:
+    """Wrapping (uint64) sums of consecutive rows; an empty row sums to 0."""
+    running = np.zeros(len(values) + 1, np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(values, out=running[1:])
+        sums: npt.NDArray[Any] = running[offsets[1:]] - running[offsets[:-1]]
+    return sums
+
+
+def set_keys(offsets: Offsets, hashes: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """A 128-bit key (two uint64 columns) per row naming the set of its hashes: two
+    independent scrambles summed, so the order within a row does not matter."""
+    return np.stack([segment_sums(scramble(hashes, salt), offsets) for salt in (1, 2)], axis=1)
