@@ -28,6 +28,7 @@ import numpy.typing as npt
 from digest.corpus import Corpus
 from digest.facts import Ints
 from digest.models import SentenceRef
+from digest.overlaps import NONE, Overlaps, pair_names, shared_stems
 from digest.rows import distinct, gather, ranges, starts
 
 Floats = npt.NDArray[Any]
@@ -45,8 +46,6 @@ _PROBES = 8
 _PROBE_DF = 64
 """A stem in more sentences than this is too common to propose candidates: the cost per
 sentence stays bounded however large the site grows."""
-_CHUNK = 1 << 21
-"""Candidate (pair, stem) rows scored at once, to bound memory on large sites."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +124,8 @@ class Agreement:
     link_start: Ints
     links: Ints
     """Statement -> the other statements that say the same, ascending."""
+    overlaps: Overlaps = NONE
+    """The stems the measured pairs share, for the next build."""
 
     def statement_of(self, ref: SentenceRef) -> int:
         position = self.corpus.find(ref)
@@ -151,13 +152,16 @@ class Agreement:
         return np.flatnonzero(self.statement >= 0)
 
 
-def compare(terms: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreement:
+def compare(
+    terms: SentenceTerms, threshold: float = SAME_STATEMENT, previous: Overlaps = NONE
+) -> Agreement:
     """Find, for each sentence, the sentences of other articles at or above `threshold`.
 
     Two sentences that agree share most of the smaller one's weight, which sits in its
     rarest words; so each statement looks for partners only through its few rarest stems
     (and only stems rare enough to be telling). The work per statement is bounded, so the
-    stage grows with the number of distinct sentences, not with its square.
+    stage grows with the number of distinct sentences, not with its square. Which stems a
+    pair shares is taken from `previous` (the last build's) when it measured the pair.
     """
     corpus = terms.corpus
     statements, member_start, members = _statements(corpus)
@@ -170,9 +174,17 @@ def compare(terms: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreemen
     pairs = _candidates(owner, stems, postings, corpus.vocabulary, count)
     idf = terms.weights.idf
     totals = np.add.reduceat(idf[stems], stem_start[:-1]) if count else np.zeros(0)
-    linked = _score(
-        pairs, stem_start, stems, owner * vocabulary + stems, vocabulary, idf, totals, threshold
+    keys = corpus.stem_sets[representatives]
+    names = pair_names(keys[pairs[:, 0]], keys[pairs[:, 1]])
+    shared, shared_start, which, overlaps = shared_stems(
+        pairs, names, stem_start, stems, corpus.vocabulary, previous, MIN_SHARED
     )
+    row = np.repeat(np.arange(len(pairs)), np.diff(shared_start))
+    weight = np.bincount(row, weights=idf[which], minlength=len(pairs))
+    smaller = np.minimum(totals[pairs[:, 0]], totals[pairs[:, 1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        agree = (shared >= MIN_SHARED) & (smaller > 0) & (weight / smaller >= threshold)
+    linked = pairs[agree]
     both = np.concatenate([linked, linked[:, ::-1]]) if len(linked) else np.zeros((0, 2), np.int64)
     both = both[np.lexsort((both[:, 1], both[:, 0]))]
     link_start = starts(np.bincount(both[:, 0], minlength=count))
@@ -181,7 +193,7 @@ def compare(terms: SentenceTerms, threshold: float = SAME_STATEMENT) -> Agreemen
     statement = np.full(len(statements), -1, np.int32)
     valid = np.flatnonzero(statements >= 0)
     statement[valid] = np.where(crossing[statements[valid]], statements[valid], -1)
-    return Agreement(corpus, statement, member_start, members, link_start, links)
+    return Agreement(corpus, statement, member_start, members, link_start, links, overlaps)
 
 
 def _statements(corpus: Corpus) -> tuple[Ints, Ints, Ints]:
@@ -233,48 +245,6 @@ def _candidates(
     keep = holders > asking
     pairs = distinct(asking[keep] * max(count, 1) + holders[keep])
     return np.stack([pairs // max(count, 1), pairs % max(count, 1)], axis=1)
-
-
-def _score(
-    pairs: npt.NDArray[Any],
-    stem_start: Ints,
-    stems: Ints,
-    entry_keys: npt.NDArray[Any],
-    vocabulary: int,
-    idf: Floats,
-    totals: Floats,
-    threshold: float,
-) -> npt.NDArray[Any]:
-    """The candidate pairs whose weighted containment reaches `threshold`."""
-    if not len(pairs):
-        return pairs
-    lengths = np.diff(stem_start)[pairs[:, 0]]
-    shared_count = np.zeros(len(pairs), np.int64)
-    shared_weight = np.zeros(len(pairs))
-    bounds = np.searchsorted(
-        np.cumsum(lengths), np.arange(_CHUNK, int(lengths.sum()) + _CHUNK, _CHUNK)
-    )
-    begin = 0
-    for end in [*bounds.tolist(), len(pairs)]:
-        if end <= begin:
-            continue
-        size = end - begin
-        rows = np.repeat(np.arange(size), lengths[begin:end])
-        stem = stems[ranges(stem_start[pairs[begin:end, 0]], lengths[begin:end])]
-        probe = pairs[begin:end, 1][rows] * vocabulary + stem
-        at = np.minimum(np.searchsorted(entry_keys, probe), len(entry_keys) - 1)
-        found = entry_keys[at] == probe
-        shared_count[begin:end] = np.bincount(rows[found], minlength=size)
-        weights = idf[stem[found]]
-        shared_weight[begin:end] = np.bincount(rows[found], weights=weights, minlength=size)
-        begin = end
-    smaller = np.minimum(totals[pairs[:, 0]], totals[pairs[:, 1]])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        agree = (
-            (shared_count >= MIN_SHARED) & (smaller > 0) & (shared_weight / smaller >= threshold)
-        )
-    chosen: npt.NDArray[Any] = pairs[agree]
-    return chosen
 
 
 def _crossing(

@@ -202,7 +202,9 @@ def _plan_site(
     with timer("compare"):
         kept = {e.key for e in previous.corpus.entries}
         fresh = {e.key for e in corpus.entries if e.key not in kept}
-        comparison = compare_corpus(corpus, previous.syndication, fresh, previous.grouped)
+        comparison = compare_corpus(
+            corpus, previous.syndication, fresh, previous.grouped, previous.overlaps
+        )
         compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
     with timer("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
@@ -344,6 +346,7 @@ def build(
                 corpus=records.corpus,
                 syndication=records.comparison.syndication,
                 grouped=records.comparison.grouped,
+                overlaps=records.comparison.agreement.overlaps,
                 ranks=planned.ranks,
                 pages=recorded,
                 fragments=fragments,

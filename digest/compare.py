@@ -21,6 +21,7 @@ from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.facts import Flags, Ints
 from digest.models import Article, SentenceRef, TopicCoverage
+from digest.overlaps import NONE, Overlaps
 from digest.quotes import Quotation, QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
 from digest.syndication import Syndication, detect, shingles
@@ -174,12 +175,14 @@ def compare_corpus(
     previous: Syndication | None = None,
     fresh: Container[str] = (),
     grouped: Grouped | None = None,
+    overlaps: Overlaps = NONE,
 ) -> Comparison:
     """Relate the corpus' articles: agreement, quotations and syndicated copies.
 
     `previous` and `fresh` (keys of changed articles) let copy detection measure only
     the pairs that changed; `grouped` (the previous build's quotation groups) is taken
-    as it is when no article's quotations changed.
+    as it is when no article's quotations changed; `overlaps` are the stems statement
+    pairs were found to share.
     """
     index = sentence_terms(corpus)
     quotations = {e.id: e.quotations for e in corpus.entries}
@@ -194,7 +197,7 @@ def compare_corpus(
         if len({q.ref.article for q in quote_group.quotations}) > 1:
             for q in quote_group.quotations:
                 quoting.setdefault(q.ref, []).append(number)
-    agreement = compare(index)
+    agreement = compare(index, previous=overlaps)
     source_ids = source_of_sentences(corpus, syndication.original)
     counts = source_counts(corpus, agreement, groups, source_ids)
     return Comparison(

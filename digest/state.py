@@ -17,6 +17,7 @@ from digest.cache import Cache
 from digest.compare import Grouped
 from digest.corpus import EMPTY, Corpus
 from digest.models import SentenceRef
+from digest.overlaps import NONE, Overlaps
 from digest.syndication import Syndication
 
 
@@ -26,6 +27,7 @@ class State:
     syndication: Syndication | None = None
     ranks: dict[str, tuple[SentenceRef, ...]] = field(default_factory=dict)
     grouped: Grouped | None = None
+    overlaps: Overlaps = NONE
     pages: dict[str, str] = field(default_factory=dict)
     """Path -> key of every page the build wrote."""
     fragments: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)

@@ -1,0 +1,145 @@
+"""Which stems two statements share: measured once, remembered between builds.
+
+Agreement weighs the stems two statements share by how rare they are on the whole site,
+and that weight changes with every article added; which stems they share does not: it
+depends on the two statements alone. Finding the shared stems is the costly part of
+agreement (a lookup per stem of every candidate pair), so each build keeps them, by the
+names of the two statements, and the next build looks up only the pairs it has not
+seen, then weighs all of them afresh. The answer is the same either way; only the
+lookups are saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from digest.facts import Hashes, Ints
+from digest.rows import Offsets, ranges, scramble, starts
+
+_CHUNK = 1 << 21
+"""Candidate (pair, stem) rows looked up at once, to bound memory on large sites."""
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """Measured pairs by name (sorted), with the stems each shares (as stem hashes)
+    when it shares enough to matter, else only how many."""
+
+    names: Hashes
+    """(n, 2) uint64: the pairs' names, sorted by the first column."""
+    counts: Ints
+    shared_start: Offsets
+    shared: Hashes
+
+
+NONE = Overlaps(
+    np.zeros((0, 2), np.uint64),
+    np.zeros(0, np.int32),
+    np.zeros(1, np.int32),
+    np.zeros(0, np.uint64),
+)
+
+
+def pair_names(first: Hashes, second: Hashes) -> Hashes:
+    """A 128-bit name for each pair of statements (rows of two uint64 statement keys),
+    the same whichever comes first."""
+    low = np.where((first[:, 0] <= second[:, 0])[:, None], first, second)
+    high = np.where((first[:, 0] <= second[:, 0])[:, None], second, first)
+    with np.errstate(over="ignore"):
+        return np.stack(
+            [
+                scramble(low[:, 0] ^ scramble(high[:, 0], 3)),
+                scramble(low[:, 1] ^ scramble(high[:, 1], 4)),
+            ],
+            axis=1,
+        )
+
+
+def shared_stems(
+    pairs: npt.NDArray[Any],
+    names: Hashes,
+    stem_start: Offsets,
+    stems: Ints,
+    vocabulary: Hashes,
+    previous: Overlaps,
+    least: int,
+) -> tuple[Ints, Offsets, Ints, Overlaps]:
+    """For each candidate pair (i, j) of statements (rows of `stem_start`/`stems`): how
+    many stems they share, and which (stem numbers, for pairs sharing `least` or more;
+    rows in pair order); plus what to remember for the next build."""
+    found = _find(previous.names, names)
+    known = found >= 0
+    counts = np.zeros(len(pairs), np.int64)
+    counts[known] = previous.counts[found[known]]
+    fresh = np.flatnonzero(~known)
+    fresh_counts, fresh_start, fresh_stems = _measure(pairs[fresh], stem_start, stems)
+    counts[fresh] = fresh_counts
+    # The stems of the pairs that may agree, in pair order, as stem numbers.
+    wanted = counts >= least
+    lengths = np.where(wanted, counts, 0)
+    shared_start = starts(lengths)
+    shared = np.zeros(int(lengths.sum()), np.int64)
+    old_rows = np.flatnonzero(wanted & known)
+    if len(old_rows):
+        old = found[old_rows]
+        hashes = previous.shared[ranges(previous.shared_start[old], previous.counts[old])]
+        shared[ranges(shared_start[old_rows], lengths[old_rows])] = np.searchsorted(
+            vocabulary, hashes
+        )
+    new_rows = fresh[fresh_counts >= least]
+    if len(new_rows):
+        keep = fresh_counts >= least
+        taken = fresh_stems[ranges(fresh_start[:-1][keep], fresh_counts[keep])]
+        shared[ranges(shared_start[new_rows], lengths[new_rows])] = taken
+    order = np.argsort(names[:, 0], kind="stable")
+    remembered = Overlaps(
+        names=names[order],
+        counts=counts[order].astype(np.int32),
+        shared_start=starts(lengths[order]),
+        shared=vocabulary[shared[ranges(shared_start[order], lengths[order])]],
+    )
+    return counts, shared_start, shared, remembered
+
+
+def _find(known: Hashes, names: Hashes) -> Ints:
+    """The row of each name in `known` (sorted by its first column), or -1."""
+    if not len(known) or not len(names):
+        return np.full(len(names), -1, np.int64)
+    at = np.minimum(np.searchsorted(known[:, 0], names[:, 0]), len(known) - 1)
+    same = (known[at, 0] == names[:, 0]) & (known[at, 1] == names[:, 1])
+    result: Ints = np.where(same, at, -1)
+    return result
+
+
+def _measure(
+    pairs: npt.NDArray[Any], stem_start: Offsets, stems: Ints
+) -> tuple[Ints, Offsets, Ints]:
+    """Shared stems of each pair, found by looking each stem of i up among j's."""
+    vocabulary = int(stems.max()) + 1 if len(stems) else 1
+    owner = np.repeat(np.arange(len(stem_start) - 1, dtype=np.int64), np.diff(stem_start))
+    entry_keys = owner * vocabulary + stems
+    lengths = np.diff(stem_start)[pairs[:, 0]] if len(pairs) else np.zeros(0, np.int64)
+    counts = np.zeros(len(pairs), np.int64)
+    found_stems: list[Ints] = []
+    bounds = np.searchsorted(
+        np.cumsum(lengths), np.arange(_CHUNK, int(lengths.sum()) + _CHUNK, _CHUNK)
+    )
+    begin = 0
+    for end in [*bounds.tolist(), len(pairs)]:
+        if end <= begin:
+            continue
+        size = end - begin
+        rows = np.repeat(np.arange(size), lengths[begin:end])
+        stem = stems[ranges(stem_start[pairs[begin:end, 0]], lengths[begin:end])]
+        probe = pairs[begin:end, 1][rows] * vocabulary + stem
+        at = np.minimum(np.searchsorted(entry_keys, probe), len(entry_keys) - 1)
+        hit = entry_keys[at] == probe
+        counts[begin:end] = np.bincount(rows[hit], minlength=size)
+        found_stems.append(stem[hit])
+        begin = end
+    all_found = np.concatenate(found_stems) if found_stems else np.zeros(0, np.int64)
+    return counts, starts(counts), all_found
