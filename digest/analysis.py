@@ -142,6 +142,21 @@ def entry_of(
     summary: Sequence[SentenceRef],
     quotations: tuple[Quotation, ...],
 ) -> Entry:
+    summary_sentences = tuple(
+        (article.sentences[r.index].text, article.sentences[r.index].html) for r in summary
+    )
+    shown = (
+        article.id,
+        article.title,
+        article.source,
+        article.date,
+        article.url,
+        article.author,
+        article.draft,
+        topics.topics,
+        summary_sentences,
+        tuple(r.index for r in summary),
+    )
     return Entry(
         key=key,
         id=article.id,
@@ -155,12 +170,15 @@ def entry_of(
         topics=topics.topics,
         forced_topics=article.forced_topics,
         summary=tuple(r.index for r in summary),
-        summary_sentences=tuple(
-            (article.sentences[r.index].text, article.sentences[r.index].html) for r in summary
-        ),
+        summary_sentences=summary_sentences,
         quotations=quotations,
-        quoted=hashlib.blake2b(repr(quotations).encode(), digest_size=16).hexdigest(),
+        quoted=_digest(quotations),
+        card=_digest(shown),
     )
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 Signature = tuple[int, int, int, int]

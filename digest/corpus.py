@@ -60,6 +60,9 @@ class Entry(NamedTuple):
     quoted: str
     """A digest of `quotations`, so the build can tell whether any changed without
     looking at every one."""
+    card: str
+    """A digest of what lists show of the article (title, source, date, author, link,
+    topics, summary): an edit elsewhere in its text leaves lists as they are."""
 
 
 @dataclass(frozen=True)

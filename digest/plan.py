@@ -66,9 +66,14 @@ class Keys:
         return -1 if position is None else int(self._reporting[position])
 
     def card(self, article: int) -> str:
-        """What an article's card and page show besides the site: its content (analysis
-        key), who reports its summary sentences, and its copies."""
+        """What lists show of an article: its card (title, source, date, summary...),
+        who reports its summary sentences, and its copies."""
         return self.cards[article]
+
+    def whole(self, article: int) -> str:
+        """What pages that show an article's text (its own page, the sentences topic
+        pages quote) are made from: its card and its analysis key."""
+        return self.cards[article] + self.records.corpus.entries[article].key
 
     def _cards(self) -> list[str]:
         records = self.records
@@ -87,7 +92,7 @@ class Keys:
             reporting = tuple(digests[at : at + len(positions)])
             at += len(positions)
             copied = tuple((c, sources[c]) for c in copies.get(entry.id, ()))
-            cards.append(digest_of(entry.key, reporting, copied))
+            cards.append(digest_of(entry.card, reporting, copied))
         return cards
 
     def header(self, slug: str) -> str:
@@ -106,11 +111,10 @@ class Keys:
 
     def topic(self, slug: str) -> str:
         """What a topic's first page shows: its summary, key quotes, "only in" and
-        timeline, made from its articles' content and their facts."""
+        timeline, each with the texts, titles and sources it quotes."""
         key = self._topics.get(slug)
         if key is None:
             records = self.records
-            topic = next(t for t in records.coverage if t.slug == slug)
             number = records.corpus.number
             entries = records.corpus.entries
             summary = records.summaries.topics[slug]
@@ -132,17 +136,29 @@ class Keys:
                     (d.date, d.articles[:TIMELINE_PER_DAY], len(d.articles))
                     for d in compared.timeline
                 ),
-                tuple(entries[number[a]].key for a in topic.articles),
+                tuple(
+                    entries[number[r.article]].key for o in compared.only_in for r in o.sentences
+                ),
+                tuple(
+                    (a, entries[number[a]].title, entries[number[a]].source)
+                    for d in compared.timeline
+                    for a in d.articles[:TIMELINE_PER_DAY]
+                ),
+                tuple(
+                    tuple(records.comparison.sources[a] for a in k.articles)
+                    for k in compared.key_quotes[:KEY_QUOTES]
+                ),
             )
         return key
 
     def page(self, *parts: object) -> str:
         return digest_of(self.site, *parts)
 
-    def listing(self, *parts: object, cards: Sequence[int]) -> str:
+    def listing(self, *parts: object, cards: Sequence[int], whole: bool = False) -> str:
         """The key of a page that lists articles: `parts`, and the listed cards' keys
-        (joined, not put through `repr`: list pages are thousands)."""
-        joined = "".join(map(self.cards.__getitem__, cards))
+        (joined, not put through `repr`: list pages are thousands); `whole`: the page
+        quotes their text too (a topic's matched sentences)."""
+        joined = "".join(map(self.whole if whole else self.cards.__getitem__, cards))
         return digest_of(self.site, *parts, hashlib.blake2b(joined.encode()).hexdigest())
 
 
@@ -174,7 +190,7 @@ def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
                 "article.html",
                 corpus.entries[n].title,
                 ("article", n),
-                keys.site + keys.card(n),
+                keys.site + keys.whole(n),
             )
             for n in order
         ),
@@ -197,6 +213,6 @@ def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:
         if pager.number > 1:
             title = f"{title} (page {pager.number} of {pager.count})"
         shown = keys.topic(slug) if pager.number == 1 else keys.header(slug)
-        key = keys.listing("topic", slug, shown, pager, cards=chunk)
+        key = keys.listing("topic", slug, shown, pager, cards=chunk, whole=True)
         pages.append(Page(path, "topic.html", title, ("topic", slug, chunk, pager), key))
     return pages

@@ -206,7 +206,7 @@ def test_a_new_article_changes_what_other_pages_say_about_their_sentences(
     assert tree(out) == cold(config, tmp_path)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed: int) -> None:
     """Rounds of the edits users make (a sentence changed, an article copied from
     another, one deleted, a date moved), each rebuilt from the last and compared with a
@@ -217,7 +217,7 @@ def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed
     for round_number in range(4):
         files = sorted(content.glob("*.*"))
         victim = rng.choice(files)
-        action = rng.choice(["edit", "copy", "delete", "date"])
+        action = rng.choice(["edit", "copy", "delete", "date", "retitle"])
         text = victim.read_text(encoding="utf-8")
         if action == "edit":
             victim.write_text(text + f"\nA spokesman added {round_number} more details.\n")
@@ -228,6 +228,11 @@ def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed
             (content / f"copy-{seed}-{round_number}.md").write_text(front + body)
         elif action == "delete" and len(files) > 3:
             victim.unlink()
+        elif action == "retitle":
+            body = text.split("---")[-1]
+            victim.write_text(
+                f"---\ntitle: Renamed {round_number}\nsource: Renamed Wire\n---\n{body}"
+            )
         else:
             (content / f"dated-{seed}-{round_number}.md").write_text(
                 f"---\ntitle: Dated {round_number}\ndate: 2022-03-0{round_number + 1}\n---\n"
