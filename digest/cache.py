@@ -66,6 +66,13 @@ class Cache:
         except Exception:  # missing or unreadable: recompute, whatever went wrong
             return None
 
+    def keep(self, key: str) -> bool:
+        """Mark an entry used if it exists (its name says what is in it)."""
+        if self.folder is None or not (self.folder / f"{key}.pickle").is_file():
+            return False
+        self.used.add(key)
+        return True
+
     def store(self, key: str, value: Any) -> None:
         """Write atomically; a cache that cannot be written only costs speed."""
         self.used.add(key)

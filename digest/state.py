@@ -10,14 +10,15 @@ and gives the same site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from digest.cache import Cache
 from digest.compare import Grouped
-from digest.corpus import EMPTY, Corpus
+from digest.corpus import EMPTY, Corpus, Entry
 from digest.models import SentenceRef
 from digest.overlaps import NONE, Overlaps
+from digest.quotes import QuoteGroup
 from digest.syndication import Syndication
 
 
@@ -41,17 +42,82 @@ class State:
     the build: pages and fragments are taken from it only while it still matches."""
 
 
+SHARDS = 64
+"""Entries are stored in this many files, by their key: a rebuild after an edit writes
+the one or two files whose entries changed, not all ten thousand entries again."""
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """The state as stored: without the entries (in shard files) and with quotation
+    groups as places in the entries, so nothing is stored twice."""
+
+    state: State
+    order: tuple[str, ...]
+    """Every entry's key, in corpus order."""
+    shards: tuple[str, ...]
+    groups: tuple[tuple[tuple[tuple[int, int], ...], str | None], ...] | None
+
+
 class StateStore:
-    """The state file of one site; `folder=None` remembers nothing (``--no-cache``)."""
+    """The state files of one site; `folder=None` remembers nothing (``--no-cache``)."""
 
     def __init__(self, folder: Path | None, context: bytes) -> None:
         self._cache = Cache(folder, "state", context)
         self._key = self._cache.key(b"state")
 
     def load(self) -> State:
-        found = self._cache.load(self._key)
-        return found if isinstance(found, State) else State()
+        saved = self._cache.load(self._key)
+        if not isinstance(saved, _Saved):
+            return State()
+        entries: dict[str, Entry] = {}
+        for name in saved.shards:
+            shard = self._cache.load(name)
+            if not isinstance(shard, tuple):
+                return State()  # a shard lost or damaged: start afresh
+            entries.update((e.key, e) for e in shard)
+        try:
+            ordered = tuple(entries[key] for key in saved.order)
+        except KeyError:
+            return State()
+        state = saved.state
+        grouped = state.grouped
+        if saved.groups is not None and grouped is not None:
+            groups = tuple(
+                QuoteGroup(tuple(ordered[n].quotations[i] for n, i in places), speaker)
+                for places, speaker in saved.groups
+            )
+            grouped = Grouped(grouped.key, groups)
+        return replace(state, corpus=replace(state.corpus, entries=ordered), grouped=grouped)
 
     def save(self, state: State) -> None:
-        self._cache.store(self._key, state)
+        entries = state.corpus.entries
+        buckets: list[list[Entry]] = [[] for _ in range(SHARDS)]
+        for entry in entries:
+            buckets[int(entry.key[:8], 16) % SHARDS].append(entry)
+        names = []
+        for bucket in buckets:
+            if not bucket:
+                continue
+            shard = tuple(sorted(bucket, key=lambda e: e.key))
+            name = self._cache.key(b"shard", "".join(e.key for e in shard).encode())
+            if not self._cache.keep(name):
+                self._cache.store(name, shard)
+            names.append(name)
+        groups = None
+        if state.grouped is not None:
+            # By value: groups kept from the last build hold equal quotations of
+            # articles analysed again, not the same objects.
+            place = {q: (n, i) for n, e in enumerate(entries) for i, q in enumerate(e.quotations)}
+            groups = tuple(
+                (tuple(place[q] for q in g.quotations), g.speaker) for g in state.grouped.groups
+            )
+        bare = replace(
+            state,
+            corpus=replace(state.corpus, entries=()),
+            grouped=replace(state.grouped, groups=()) if state.grouped else None,
+        )
+        self._cache.store(
+            self._key, _Saved(bare, tuple(e.key for e in entries), tuple(names), groups)
+        )
         self._cache.prune()
