@@ -72,6 +72,8 @@ class Corpus:
     """Per article, where its sentences start (one more item than articles)."""
     prose: Flags
     words: Ints
+    texts: Hashes
+    """Per sentence, a hash of its text and HTML (see Facts)."""
     stem_start: Ints
     """Per sentence, where its stems start in `stems` (one more item than sentences)."""
     stems: Ints
@@ -144,6 +146,7 @@ EMPTY = Corpus(
     sentence_start=np.zeros(1, np.int32),
     prose=np.zeros(0, np.bool_),
     words=np.zeros(0, np.int32),
+    texts=np.zeros(0, np.uint64),
     stem_start=np.zeros(1, np.int32),
     stems=np.zeros(0, np.int32),
     stem_sets=np.zeros((0, 2), np.uint64),
@@ -187,7 +190,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         else:
             assert item.shingles is not None
             parts.append(_Fresh(item.facts, item.shingles))
-    prose, words, stems, topics, shingles, stem_sets = [], [], [], [], [], []
+    prose, words, stems, topics, shingles, stem_sets, texts = [], [], [], [], [], [], []
     stem_lengths, topic_lengths, sentence_counts, shingle_counts = [], [], [], []
     old_stem_lengths = np.diff(old.stem_start)
     old_topic_lengths = np.diff(old.topic_start)
@@ -199,6 +202,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             s0, s1 = int(old.sentence_start[part.start]), int(old.sentence_start[part.stop])
             prose.append(old.prose[s0:s1])
             words.append(old.words[s0:s1])
+            texts.append(old.texts[s0:s1])
             stem_lengths.append(old_stem_lengths[s0:s1])
             stems.append(renumber[old.stems[old.stem_start[s0] : old.stem_start[s1]]])
             stem_sets.append(old.stem_sets[s0:s1])
@@ -212,6 +216,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             facts = part.facts
             prose.append(facts.prose)
             words.append(facts.words)
+            texts.append(facts.texts)
             stem_lengths.append(np.diff(facts.stem_start))
             stems.append(np.searchsorted(vocabulary, facts.stems).astype(np.int32))
             stem_sets.append(set_keys(facts.stem_start, facts.stems))
@@ -229,6 +234,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         sentence_start=starts_of(sentence_counts),
         prose=_join(prose, np.bool_),
         words=_join(words, np.int32),
+        texts=_join(texts, np.uint64),
         stem_start=starts_of(stem_lengths),
         stems=compact[all_stems],
         stem_sets=np.concatenate(stem_sets) if stem_sets else np.zeros((0, 2), np.uint64),

@@ -60,6 +60,9 @@ class Facts:
     """`topic_ids[topic_start[i]:topic_start[i + 1]]` are the topics sentence i was
     assigned to, as positions in the config's topic list."""
     topic_ids: Ints
+    texts: Hashes
+    """Per sentence, a hash of its text and HTML: pages that quote a sentence are keyed
+    by it, so an edit elsewhere in the article leaves them alone."""
 
 
 def make_facts(
@@ -98,4 +101,7 @@ def make_facts(
         stems=np.asarray(hashed, np.uint64),
         topic_start=topic_start,
         topic_ids=np.asarray(topic_ids, np.int32),
+        texts=np.fromiter(
+            (word_hash(f"{s.text}\0{s.html}") for s in article.sentences), np.uint64, count
+        ),
     )

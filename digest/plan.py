@@ -19,6 +19,7 @@ from digest.archive import archive_pages
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
 from digest.reporting import reporting_digests
+from digest.rows import scramble, segment_sums
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
 from digest.views import Records, newest
@@ -58,6 +59,7 @@ class Keys:
         )
         self.cards = self._cards()
         self._topics: dict[str, str] = {}
+        self._matched: dict[str, dict[int, int]] = {}
         self._headers: dict[str, str] = {}
 
     def reporting(self, ref: SentenceRef) -> int:
@@ -71,9 +73,36 @@ class Keys:
         return self.cards[article]
 
     def whole(self, article: int) -> str:
-        """What pages that show an article's text (its own page, the sentences topic
-        pages quote) are made from: its card and its analysis key."""
+        """What an article's own page is made from: its card and its analysis key."""
         return self.cards[article] + self.records.corpus.entries[article].key
+
+    def byline(self, article: str) -> tuple[str, str]:
+        """The title and source a quoted sentence is shown with."""
+        entry = self.records.corpus.entries[self.records.corpus.number[article]]
+        return entry.title, entry.source
+
+    def text(self, ref: SentenceRef) -> int:
+        """A sentence's text (a hash of it, see Facts)."""
+        position = self.records.corpus.find(ref)
+        return -1 if position is None else int(self.records.corpus.texts[position])
+
+    def matched(self, slug: str) -> dict[int, int]:
+        """Per member article, a digest of the sentences that put it in the topic (a
+        topic's list shows them)."""
+        found = self._matched.get(slug)
+        if found is None:
+            corpus = self.records.corpus
+            topic = next(t for t in self.records.coverage if t.slug == slug)
+            positions = np.asarray(topic.positions, np.int64)
+            article = corpus.article_of[positions]
+            index = (positions - corpus.sentence_start[article]).astype(np.uint64)
+            named = scramble(corpus.texts[positions] ^ scramble(index, 5))
+            first = np.flatnonzero(np.diff(article, prepend=-1))
+            sums = segment_sums(named, np.append(first, len(positions)).astype(np.int64))
+            found = self._matched[slug] = dict(
+                zip(article[first].tolist(), sums.tolist(), strict=True)
+            )
+        return found
 
     def _cards(self) -> list[str]:
         records = self.records
@@ -121,7 +150,9 @@ class Keys:
             compared = records.compared[slug]
             key = self._topics[slug] = digest_of(
                 self.header(slug),
-                tuple((r, entries[number[r.article]].key, self.reporting(r)) for r in summary),
+                tuple(
+                    (r, self.text(r), self.reporting(r), self.byline(r.article)) for r in summary
+                ),
                 tuple(
                     (
                         k.group.quotations[0].text,
@@ -154,11 +185,14 @@ class Keys:
     def page(self, *parts: object) -> str:
         return digest_of(self.site, *parts)
 
-    def listing(self, *parts: object, cards: Sequence[int], whole: bool = False) -> str:
+    def listing(self, *parts: object, cards: Sequence[int], topic: str | None = None) -> str:
         """The key of a page that lists articles: `parts`, and the listed cards' keys
-        (joined, not put through `repr`: list pages are thousands); `whole`: the page
-        quotes their text too (a topic's matched sentences)."""
-        joined = "".join(map(self.whole if whole else self.cards.__getitem__, cards))
+        (joined, not put through `repr`: list pages are thousands); `topic`: the page
+        shows each article's sentences in that topic too."""
+        joined = "".join(map(self.cards.__getitem__, cards))
+        if topic is not None:
+            matched = self.matched(topic)
+            joined += repr([matched.get(n) for n in cards])
         return digest_of(self.site, *parts, hashlib.blake2b(joined.encode()).hexdigest())
 
 
@@ -213,6 +247,6 @@ def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:
         if pager.number > 1:
             title = f"{title} (page {pager.number} of {pager.count})"
         shown = keys.topic(slug) if pager.number == 1 else keys.header(slug)
-        key = keys.listing("topic", slug, shown, pager, cards=chunk, whole=True)
+        key = keys.listing("topic", slug, shown, pager, cards=chunk, topic=slug)
         pages.append(Page(path, "topic.html", title, ("topic", slug, chunk, pager), key))
     return pages
