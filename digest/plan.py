@@ -167,9 +167,7 @@ class Keys:
                     (d.date, d.articles[:TIMELINE_PER_DAY], len(d.articles))
                     for d in compared.timeline
                 ),
-                tuple(
-                    entries[number[r.article]].key for o in compared.only_in for r in o.sentences
-                ),
+                tuple(self.text(r) for o in compared.only_in for r in o.sentences),
                 tuple(
                     (a, entries[number[a]].title, entries[number[a]].source)
                     for d in compared.timeline

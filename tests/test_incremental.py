@@ -254,3 +254,14 @@ def test_an_edit_that_keeps_size_and_time_is_still_seen(site: Path, tmp_path: Pa
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert main(["build", "--config", str(site)]) == 0
     assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_an_edit_renders_again_only_what_shows_it(site: Path, tmp_path: Path) -> None:
+    first = build(site, jobs=1)
+    assert first.rendered == first.pages
+    path = site.parent / "content" / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    again = build(site, jobs=1)
+    # Its own page; lists show its summary and title, which did not change.
+    assert 1 <= again.rendered <= 3, again.rendered
+    assert tree(site.parent / "public") == cold(site, tmp_path)
