@@ -9,8 +9,8 @@ chunks are fetched at run time, which fails from disk, and it is a native binary
 on each build.) The index is built from the build's records in a fixed order and serialised
 with sorted keys, so two builds of the same content give the same bytes.
 
-Each entry holds what a result shows (title, source, date, summary) and the folded text
-that is matched: lower case, accents removed, punctuation turned into spaces, so that
+Each entry holds what a result shows (title, source, date, summary) and the folded words
+that are matched, each once: lower case, accents removed, punctuation turned into spaces, so that
 "Zürich," is found by "zurich". `search.js` folds the query the same way and requires
 every word of it to begin a word of the entry.
 """
@@ -74,7 +74,9 @@ def search_index(
             "source": f"{len(topic.articles)} articles",
             "date": "",
             "summary": topic.description or summary,
-            "words": fold(" ".join((topic.name, topic.description, *topic.keywords, summary))),
+            "words": _distinct(
+                fold(" ".join((topic.name, topic.description, *topic.keywords, summary)))
+            ),
         }
         entries.append(_json(fields))
     head = b"/* digest search index; made by `digest build`. */\nwindow.DIGEST_SEARCH = ["
@@ -99,9 +101,17 @@ def article_entry(article: Article, summary: Sequence[SentenceRef]) -> bytes:
             "source": article.source,
             "date": date_text(article.date),
             "summary": text,
-            "words": fold(" ".join((article.title, article.source, article.author or "", body))),
+            "words": _distinct(
+                fold(" ".join((article.title, article.source, article.author or "", body)))
+            ),
         }
     )
+
+
+def _distinct(folded: str) -> str:
+    """Each word once, in first-seen order: search.js asks only whether a word is there,
+    and a news article repeats most of its words (the index is half the size)."""
+    return " ".join(dict.fromkeys(folded.split()))
 
 
 def _json(entry: dict[str, str]) -> bytes:
