@@ -98,7 +98,7 @@ def table(results: list[Result]) -> str:
         return f"{r.seconds / other.seconds:.2f}" if other else ""
 
     rows = [
-        "| N | tool | build | runs | wall (median) | peak RSS | digest ÷ Pelican "
+        "| N | tool | build | runs | wall (median) | peak memory | digest ÷ Pelican "
         "| digest ÷ Hugo | % of cold |",
         "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]

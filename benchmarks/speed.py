@@ -20,8 +20,10 @@ in one run on the same files, each of these is timed as a subprocess, `--runs` t
 
 Wall time is the median of the runs; a run slower than --long seconds (default 120) is
 not repeated, and the table says how many runs each figure is from. Peak memory is the
-largest, over the runs, of the child process tree's summed RSS (psutil, sampled every
-10 ms) and the kernel's peak RSS of the child (wait4), so it is per run and counts
+largest, over the runs, of the child process tree's summed PSS (proportional set size:
+a page that forked workers share with their parent counts once, where summed RSS would
+count it once per process; psutil, sampled every 20 ms) and the kernel's peak RSS of
+the child (wait4), so it is per run and counts
 worker processes. A competitor whose
 program is missing is skipped with a note. Edits are undone at the end, so the corpus
 can be reused. The tables go to stdout and to --report (Markdown) beside a JSON copy.
@@ -84,7 +86,7 @@ def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
         root = psutil.Process(pid)
     except psutil.Error:
         return
-    while not done.wait(0.01):
+    while not done.wait(0.02):
         try:
             procs = [root, *root.children(recursive=True)]
         except psutil.Error:
@@ -92,8 +94,16 @@ def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
         total = 0
         for p in procs:
             with contextlib.suppress(psutil.Error):
-                total += p.memory_info().rss
+                total += _proportional(p)
         peak[0] = max(peak[0], total)
+
+
+def _proportional(process: psutil.Process) -> int:
+    """PSS where the system reports it (Linux), else RSS."""
+    try:
+        return int(process.memory_full_info().pss)
+    except (AttributeError, psutil.AccessDenied):
+        return int(process.memory_info().rss)
 
 
 def clear(*paths: Path) -> Callable[[int], None]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from digest.cache import Cache
 from digest.clean import compile_rules
@@ -49,6 +50,16 @@ class Analysis:
     quotations: tuple[Quotation, ...]
     shingles: Shingles
     summary: tuple[SentenceRef, ...]
+
+
+class Analysed(NamedTuple):
+    """What a worker process sends back of an analysis it stored in the cache: only
+    what the corpus takes. The build process then holds no article's text; pages load
+    the analyses they show."""
+
+    entry: Entry
+    facts: Facts
+    shingles: Shingles
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +211,7 @@ def analyse_all(
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, Entry] | None = None,
     seen: Mapping[str, tuple[Signature, str]] | None = None,
-) -> tuple[list[Analysis | Entry | Problem], dict[str, tuple[Signature, str]]]:
+) -> tuple[list[Analysis | Analysed | Entry | Problem], dict[str, tuple[Signature, str]]]:
     """Every file's analysis, in the order given: computed, or from the cache, or, for
     a file whose key `known` holds (the previous corpus has it), just its entry: the
     site-wide stages need nothing more, and pages load the rest when they need it.
@@ -210,7 +221,7 @@ def analyse_all(
     `paths` pairs each file with its label for messages; `jobs` is the number of worker
     processes (0: one per CPU). `progress(done, total)` is called as files finish.
     """
-    results: list[Analysis | Entry | Problem | None] = [None] * len(paths)
+    results: list[Analysis | Analysed | Entry | Problem | None] = [None] * len(paths)
     missing: list[tuple[int, str, Path, str, bytes]] = []
     signatures: dict[str, tuple[Signature, str]] = {}
     for number, (path, label) in enumerate(paths):
@@ -251,7 +262,7 @@ def analyse_all(
 
 def _compute(
     missing: Sequence[tuple[int, str, Path, str, bytes]], job: Job, cache: Cache, jobs: int
-) -> Iterator[Analysis | Problem]:
+) -> Iterator[Analysis | Analysed | Problem]:
     """Analyse and store each file; workers store their own results, in parallel."""
     work = [(key, path, label, data) for _, key, path, label, data in missing]
     workers = min(jobs or cpu_count(), max(1, len(work) // 8))
@@ -297,7 +308,10 @@ def _start(job: Job, cache: Cache) -> None:
     _worker = (Analyser(job), cache)
 
 
-def _analyse(item: tuple[str, Path, str, bytes]) -> Analysis | Problem:
+def _analyse(item: tuple[str, Path, str, bytes]) -> Analysis | Analysed | Problem:
     assert _worker is not None, "worker started without its job"
     analyser, cache = _worker
-    return _stored(cache, analyser, item)
+    result = _stored(cache, analyser, item)
+    if isinstance(result, Analysis) and cache.folder is not None:
+        return Analysed(result.entry, result.facts, result.shingles)
+    return result

@@ -10,6 +10,7 @@ again from its file, so a page never goes without its article.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from digest.config import Site
 from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
 from digest.read import discover
+
+RECENT = 256
+"""Loaded analyses kept at hand (per process)."""
 
 
 class ArticleStore:
@@ -31,17 +35,22 @@ class ArticleStore:
     ) -> None:
         self._job = job
         self._cache = cache
-        self._loaded: dict[str, Analysis] = dict(fresh)
+        self._fresh = fresh
+        self._loaded: OrderedDict[str, Analysis] = OrderedDict()
         self._files = files
         self._analyser: Analyser | None = None
 
     def get(self, entry: Entry) -> Analysis:
         """The full analysis of the article `entry` stands for."""
-        found = self._loaded.get(entry.key)
+        found = self._fresh.get(entry.key) or self._loaded.get(entry.key)
         if found is None:
             cached = self._cache.load(entry.key)
             found = cached if isinstance(cached, Analysis) else self._analyse(entry)
             self._loaded[entry.key] = found
+            # A few recent ones: a page asks for the same article several times, and
+            # keeping every article loaded would hold the whole site in memory.
+            if len(self._loaded) > RECENT:
+                self._loaded.popitem(last=False)
         return found
 
     def _analyse(self, entry: Entry) -> Analysis:
@@ -121,7 +130,8 @@ def read_all(
             items.append(Item(entry, None, None))
         else:
             items.append(Item(entry, result.facts, result.shingles))
-            fresh[entry.key] = result
+            if isinstance(result, Analysis):
+                fresh[entry.key] = result
     return assemble(previous, items), ArticleStore(job, cache, fresh, files), signatures
 
 
