@@ -17,7 +17,7 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -29,9 +29,11 @@ from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
 from digest.compare import compare_corpus, compare_topic
 from digest.config import Site, load_config
+from digest.corpus import EMPTY
 from digest.errors import DigestError
 from digest.models import SentenceRef
 from digest.outputs import Fragments, Output, fragment_keys, other_files
+from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
 from digest.publish import Job, MemorySink, Sink, render
 from digest.reporter import NullReporter, Reporter
@@ -206,6 +208,8 @@ def _plan_site(
             corpus, previous.syndication, fresh, previous.grouped, previous.overlaps
         )
         compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
+    # Of the previous build, only what rendering reuses is kept from here on.
+    previous = replace(previous, corpus=EMPTY, syndication=None, grouped=None, overlaps=NONE)
     with timer("summarise"):
         overrides = {t.slug: t.summary for t in config.topics}
 

@@ -142,6 +142,9 @@ _job: Job | None = None
 def _run(
     task: Callable[[Sequence[object]], list[object]], items: Sequence[object], job: Job, jobs: int
 ) -> Iterator[object]:
+    """Run `task` over `items` in chunks: in this process, and in `jobs - 1` forked
+    workers beside it. The build process works too rather than wait: one process fewer
+    holds a copy of what the build knows (forked memory is copied as it is touched)."""
     global _job
     _job = job
     chunks = _chunks(items, jobs)
@@ -158,8 +161,13 @@ def _run(
                 yield from task(chunk)
             return
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, context) as pool:
-            for results in pool.map(task, chunks):
+        theirs = [c for n, c in enumerate(chunks) if n % workers]
+        mine = [c for n, c in enumerate(chunks) if not n % workers]
+        with ProcessPoolExecutor(workers - 1, context) as pool:
+            elsewhere = pool.map(task, theirs)
+            for chunk in mine:
+                yield from task(chunk)
+            for results in elsewhere:
                 yield from results
     finally:
         _job = None
