@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from digest.compare import Comparison, TopicComparison
+from digest.compare import TopicComparison
 from digest.corpus import Entry
 from digest.models import SentenceRef
 
@@ -64,20 +64,6 @@ class CoverageView:
 
 def sentence_href(ref: SentenceRef, article_path: Callable[[str], str]) -> str:
     return f"{article_path(ref.article)}#{ref.anchor}"
-
-
-def reported_by(
-    ref: SentenceRef,
-    comparison: Comparison,
-    sources: Mapping[str, str],
-    article_path: Callable[[str], str],
-) -> tuple[SourceLink, ...]:
-    """Each independent source that reports the statement of `ref`, linked to its own
-    sentence."""
-    return tuple(
-        SourceLink(sources[r.article], sentence_href(r, article_path))
-        for r in comparison.reporting(ref)
-    )
 
 
 def coverage_view(

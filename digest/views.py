@@ -19,7 +19,7 @@ from digest.articles import ArticleStore
 from digest.compare import Comparison, TopicComparison
 from digest.config import Config
 from digest.corpus import Corpus
-from digest.coverage import SourceLink, coverage_view, reported_by, sentence_href
+from digest.coverage import SourceLink, coverage_view, sentence_href
 from digest.models import SentenceRef, Summaries, TopicCoverage
 from digest.site import (
     ArticleView,
@@ -72,6 +72,8 @@ class Views:
         self.cards: dict[int, ArticleView] = {}
         self.matched: dict[tuple[int, str], tuple[Quote, ...]] = {}
         self._topics: dict[str, TopicView] = {}
+        self._links: dict[int, SourceLink] = {}
+        self._copies_links: dict[str, Link] = {}
         self._copies = records.comparison.syndication.copies
         self._entries = corpus.entries
 
@@ -108,8 +110,22 @@ class Views:
         return Quote(text, html, href, entry.source, entry.title, who)
 
     def reported_by(self, ref: SentenceRef) -> tuple[SourceLink, ...]:
-        comparison = self.records.comparison
-        return reported_by(ref, comparison, comparison.sources, article_path)
+        """Each independent source that reports the statement of `ref`, linked to its
+        own sentence. A widely reported statement is shown on thousands of cards with
+        forty links each: a sentence's link is made once and shared."""
+        corpus = self.records.corpus
+        position = corpus.find(ref)
+        if position is None:
+            return ()
+        links = []
+        for found in self.records.comparison.reporters(position).tolist():
+            link = self._links.get(found)
+            if link is None:
+                other = corpus.ref(found)
+                source = self.records.comparison.sources[other.article]
+                link = self._links[found] = SourceLink(source, sentence_href(other, article_path))
+            links.append(link)
+        return tuple(links)
 
     def article(self, article: int) -> ArticleView:
         """The full view of an article, for its own page."""
@@ -149,11 +165,17 @@ class Views:
             topics=tuple(self._topic_links[slug] for slug in entry.topics),
             blocks=blocks,
             sentence_count=entry.sentence_count,
-            also_published=tuple(
-                Link(self._entries[self.records.corpus.number[c]].source, article_path(c))
-                for c in self._copies.get(entry.id, ())
-            ),
+            also_published=tuple(self._copy_link(c) for c in self._copies.get(entry.id, ())),
         )
+
+    def _copy_link(self, article_id: str) -> Link:
+        """A link to a copy (made once: wire copy lists the same fifty outlets on each
+        of its fifty articles)."""
+        link = self._copies_links.get(article_id)
+        if link is None:
+            source = self._entries[self.records.corpus.number[article_id]].source
+            link = self._copies_links[article_id] = Link(source, article_path(article_id))
+        return link
 
     def card(self, article: int) -> ArticleView:
         """The article as lists show it: everything but the full text, made from its
