@@ -22,10 +22,10 @@ Wall time is the median of the runs; a run slower than --long seconds (default 1
 not repeated, and the table says how many runs each figure is from. Peak memory is the
 largest, over the runs, of the child process tree's summed PSS (proportional set size:
 a page that forked workers share with their parent counts once, where summed RSS would
-count it once per process; psutil, sampled every 20 ms) and the kernel's peak RSS of
-the child (wait4), so it is per run and counts
-worker processes. A competitor whose
-program is missing is skipped with a note. Edits are undone at the end, so the corpus
+count it once per process; psutil, sampled every 100 ms, since reading it costs CPU the
+build would otherwise have) and the kernel's peak RSS of the child (wait4), so it is
+per run and counts worker processes. A competitor whose program is missing is skipped
+with a note. Edits are undone at the end, so the corpus
 can be reused. The tables go to stdout and to --report (Markdown) beside a JSON copy.
 """
 
@@ -86,7 +86,7 @@ def _sample_tree(pid: int, peak: list[int], done: threading.Event) -> None:
         root = psutil.Process(pid)
     except psutil.Error:
         return
-    while not done.wait(0.02):
+    while not done.wait(0.1):
         try:
             procs = [root, *root.children(recursive=True)]
         except psutil.Error:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 
 from digest import freshness
@@ -32,10 +31,11 @@ from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
 from digest.models import SentenceRef
-from digest.outputs import Fragments, Output, fragment_keys, other_files
+from digest.outputs import Fragments, fragment_keys, other_files, write_outputs
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
-from digest.publish import Job, MemorySink, Sink, render
+from digest.progress import Timer
+from digest.publish import Job, MemorySink, render
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -103,35 +103,6 @@ class RenderedSite:
     topics: int
     stages: tuple[tuple[str, float], ...]
     warnings: tuple[DigestError, ...] = ()
-
-
-class Timer:
-    """Times the stages, reports them (-v) and tells the progress display."""
-
-    def __init__(
-        self,
-        log: Callable[[str], None] | None,
-        progress: Callable[[str, int, int], None] | None,
-    ) -> None:
-        self.stages: list[tuple[str, float]] = []
-        self.log = log
-        self.progress = progress
-
-    def __call__(self, name: str) -> AbstractContextManager[None]:
-        return self._stage(name)
-
-    @contextmanager
-    def _stage(self, name: str) -> Iterator[None]:
-        begin = time.perf_counter()
-        if self.progress:
-            self.progress(name, 0, 0)
-        yield
-        self.stages.append((name, time.perf_counter() - begin))
-        if self.log:
-            self.log(f"{name:<10} {self.stages[-1][1] * 1000:8.1f} ms")
-
-    def counter(self, name: str) -> Callable[[int, int], None] | None:
-        return partial(self.progress, name) if self.progress else None
 
 
 @dataclass(frozen=True)
@@ -240,19 +211,6 @@ def _plan_site(
         states,
         tuple(problems),
     )
-
-
-def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, str]) -> list[str]:
-    """Write or keep each output; returns every path."""
-    paths: list[str] = []
-    for output in outputs:
-        paths += output.paths
-        unchanged = output.key and all(previous.get(p) == output.key for p in output.paths)
-        if unchanged and all(sink.keep(p) for p in output.paths):
-            continue
-        for path, data in output.make().items():
-            sink.write(path, data)
-    return paths
 
 
 def _theme(site: Site) -> Theme:

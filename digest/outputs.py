@@ -19,6 +19,7 @@ from digest.articles import ArticleStore
 from digest.export import article_json, digest_json
 from digest.feeds import build_time, channel_files, channels
 from digest.plan import digest_of
+from digest.publish import Sink
 from digest.search import INDEX, article_entry, search_index
 from digest.seo import seo_files
 from digest.site import Page, article_path
@@ -148,3 +149,16 @@ def other_files(
             index_spans[n] = span
     where = {key: (*data_spans[n], *index_spans[n]) for n, key in enumerate(keys)}
     return outputs, where
+
+
+def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, str]) -> list[str]:
+    """Write or keep each output; returns every path."""
+    paths: list[str] = []
+    for output in outputs:
+        paths += output.paths
+        unchanged = output.key and all(previous.get(p) == output.key for p in output.paths)
+        if unchanged and all(sink.keep(p) for p in output.paths):
+            continue
+        for path, data in output.make().items():
+            sink.write(path, data)
+    return paths

@@ -4,13 +4,17 @@ A cold build of thousands of articles takes a while, and a silent terminal looks
 On a terminal the bar is redrawn in place (at most ten times a second) and erased when
 the build ends, so the one-line result stays the only thing left. A CI log cannot
 redraw, so there the same progress is a few plain lines. Small builds, which finish
-before anyone looks, show nothing at all.
+before anyone looks, show nothing at all. `Timer` times each stage for `-v` and tells
+the display which stage is running.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from typing import TextIO
 
 SHOW_AFTER = 1.0
@@ -79,3 +83,32 @@ class Progress:
         self._logged = quarter
         self._stream.write(f"{stage} {done}/{total}\n")
         self._stream.flush()
+
+
+class Timer:
+    """Times the stages, reports them (-v) and tells the progress display."""
+
+    def __init__(
+        self,
+        log: Callable[[str], None] | None,
+        progress: Callable[[str, int, int], None] | None,
+    ) -> None:
+        self.stages: list[tuple[str, float]] = []
+        self.log = log
+        self.progress = progress
+
+    def __call__(self, name: str) -> AbstractContextManager[None]:
+        return self._stage(name)
+
+    @contextmanager
+    def _stage(self, name: str) -> Iterator[None]:
+        begin = time.perf_counter()
+        if self.progress:
+            self.progress(name, 0, 0)
+        yield
+        self.stages.append((name, time.perf_counter() - begin))
+        if self.log:
+            self.log(f"{name:<10} {self.stages[-1][1] * 1000:8.1f} ms")
+
+    def counter(self, name: str) -> Callable[[int, int], None] | None:
+        return partial(self.progress, name) if self.progress else None
