@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from digest import freshness
-from digest.analysis import Job as AnalysisJob
 from digest.analysis import Signature
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
@@ -35,7 +34,7 @@ from digest.outputs import Fragments, fragment_keys, other_files, write_outputs
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
 from digest.progress import Timer
-from digest.publish import Job, MemorySink, render
+from digest.publish import Job, MemorySink, Sink, render
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -121,6 +120,15 @@ class Planned:
     cache: Cache
     states: StateStore
     warnings: tuple[DigestError, ...]
+
+    def job(
+        self, sink: Sink, kept: Fragments, known: Mapping[tuple[str, int], tuple[str, str]]
+    ) -> Job:
+        """What rendering needs: views (with the sentences the last build showed), the
+        theme, where files go, and how to make an article's fragments."""
+        views = Views(self.records, self.store, known)
+        maker = kept.maker(self.records, self.store)
+        return Job(views, self.theme, site_view(self.records.config), sink, maker)
 
 
 def _plan_site(
@@ -261,14 +269,7 @@ def build(
             search = records.config.search
             kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
             need = [n for n, key in enumerate(keys) if not kept.has(key)]
-            views = Views(records, planned.store, previous.sentences if intact else {})
-            job = Job(
-                views,
-                planned.theme,
-                site_view(records.config),
-                staging,
-                kept.maker(records, planned.store),
-            )
+            job = planned.job(staging, kept, previous.sentences if intact else {})
             rendered, made = render(
                 planned.pages,
                 job,
@@ -313,7 +314,7 @@ def build(
                 pages=recorded,
                 fragments=fragments,
                 files=planned.signatures,
-                sentences=views.sentences,
+                sentences=job.views.sentences,
                 output=(str(out), written_digest),
             )
         )
@@ -352,16 +353,9 @@ def render_site(
         sink = MemorySink()
         keys = fragment_keys(records)
         kept = Fragments.empty()
-        views = Views(records, planned.store)
-        job = Job(
-            views,
-            planned.theme,
-            site_view(records.config),
-            sink,
-            kept.maker(records, planned.store),
-        )
+        job = planned.job(sink, kept, {})
         _, made = render(planned.pages, job, {}, range(len(keys)), jobs)
-        outputs, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, views)
+        outputs, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, job.views)
         write_outputs(outputs, sink, {})
     return RenderedSite(
         site=planned.site,
@@ -372,6 +366,3 @@ def render_site(
         stages=tuple(timer.stages),
         warnings=planned.warnings,
     )
-
-
-__all__ = ["AnalysisJob", "BuildResult", "RenderedSite", "build", "read_all", "render_site"]

@@ -78,21 +78,6 @@ def build_time() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
 
 
-def feeds(
-    config: Config,
-    articles: Sequence[Entry],
-    coverage: Sequence[TopicCoverage],
-    summaries: Summaries,
-    text_of: Callable[[SentenceRef], str],
-    now: dt.datetime | None = None,
-) -> dict[str, bytes]:
-    """Every feed file, by site-root path; empty when the site has no base_url."""
-    out: dict[str, bytes] = {}
-    for channel in channels(config, articles, coverage, summaries, text_of, now):
-        out |= channel_files(channel, config)
-    return out
-
-
 def channel_files(channel: Channel, config: Config) -> dict[str, bytes]:
     """One channel in its three formats."""
     return {

@@ -8,7 +8,7 @@ import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
 import digest.summarise as summarise
-from digest.build import read_all
+from digest.articles import read_all
 from digest.config import Settings, load_config
 from digest.models import SentenceRef
 from digest.summarise import Candidate, Summariser
