@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -145,11 +144,6 @@ class Agreement:
         corpus = self.corpus
         found = [corpus.ref(int(p)) for p in self.group(own)]
         return tuple(sorted(r for r in found if r.article != ref.article))
-
-    @cached_property
-    def agreeing(self) -> Ints:
-        """Positions of every sentence that agrees with another article's."""
-        return np.flatnonzero(self.statement >= 0)
 
 
 def compare(

@@ -22,7 +22,7 @@ from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.facts import Flags, Ints
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
-from digest.quotes import Quotation, QuoteGroup, extract, group
+from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
 from digest.syndication import Syndication, detect, shingles
 from digest.terms import Terms
@@ -59,7 +59,6 @@ class Comparison:
 
     terms: SentenceTerms
     agreement: Agreement
-    quotations: Mapping[str, tuple[Quotation, ...]]
     syndication: Syndication
     sources: Mapping[str, str]
     """Article id -> source name."""
@@ -185,7 +184,6 @@ def compare_corpus(
     pairs were found to share.
     """
     index = sentence_terms(corpus)
-    quotations = {e.id: e.quotations for e in corpus.entries}
     syndication = detect(corpus, known=previous, fresh=fresh)
     key = quotations_key(corpus)
     if grouped is not None and grouped.key == key:
@@ -203,7 +201,6 @@ def compare_corpus(
     return Comparison(
         terms=index,
         agreement=agreement,
-        quotations=quotations,
         syndication=syndication,
         sources={e.id: e.source for e in corpus.entries},
         quote_groups=groups,

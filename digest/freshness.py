@@ -120,15 +120,11 @@ def record(
         pass
 
 
-def last_build_if_current(config_path: Path, options: Mapping[str, object]) -> LastBuild | None:
-    """The previous build's report when nothing it depends on has changed, else None."""
-    return check(config_path, options)[0]
-
-
 def check(
     config_path: Path, options: Mapping[str, object]
 ) -> tuple[LastBuild | None, Inputs | None]:
-    """`last_build_if_current`, and the inputs' digest when it had to take it."""
+    """The previous build's report when nothing it depends on has changed (else None),
+    and the inputs' digest when it had to take it (the build records that one)."""
     try:
         text = (config_path.parent / FOLDER / MANIFEST).read_text(encoding="utf-8")
         manifest = json.loads(text)

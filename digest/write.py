@@ -1,9 +1,9 @@
 """The output folder, written atomically.
 
-The whole site is rendered in memory first, then written to a temporary folder beside
-the output and swapped in with two renames. A build that fails at any point before the
-swap leaves the previous site exactly as it was; readers of a served folder never see
-half a site. digest only ever replaces a folder it wrote itself (one with digest.json),
+The site is rendered into a staging folder beside the output (pages that did not change
+are hard links to the previous output's files) and swapped in with two renames. A build
+that fails at any point before the swap leaves the previous site exactly as it was;
+readers of a served folder never see half a site. digest only ever replaces a folder it wrote itself (one with digest.json),
 and never one that holds the project, its content or its config.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
 
 from digest.config import Site
@@ -143,16 +142,3 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def write_site(files: Mapping[str, bytes], out: Path) -> int:
-    """Replace `out` with exactly `files`; returns the number of files written."""
-    staging = Staging(out, reuse=False)
-    try:
-        for relative, data in sorted(files.items()):
-            staging.write(relative, data)
-        staging.commit()
-    except BaseException:
-        staging.abort()
-        raise
-    return len(files)
