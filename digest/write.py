@@ -3,8 +3,9 @@
 The site is rendered into a staging folder beside the output (pages that did not change
 are hard links to the previous output's files) and swapped in with two renames. A build
 that fails at any point before the swap leaves the previous site exactly as it was;
-readers of a served folder never see half a site. digest only ever replaces a folder it wrote itself (one with digest.json),
-and never one that holds the project, its content or its config.
+readers of a served folder never see half a site. digest only ever replaces a folder
+it wrote itself (one with digest.json), and never one that holds the project, its
+content or its config.
 """
 
 from __future__ import annotations
