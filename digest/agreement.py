@@ -195,7 +195,7 @@ def _statements(corpus: Corpus) -> tuple[Ints, Ints, Ints]:
     numbered in the order of their first sentence by (article id, index)."""
     lengths = np.diff(corpus.stem_start)
     eligible = np.flatnonzero(corpus.prose & (lengths >= MIN_SHARED))
-    article = corpus.sentence_article()[eligible]
+    article = corpus.article_of[eligible]
     index = eligible - corpus.sentence_start[article]
     order = eligible[np.lexsort((index, corpus.id_rank[article]))]
     keys = [corpus.stem_sets[order, 0], corpus.stem_sets[order, 1]]
@@ -248,7 +248,7 @@ def _crossing(
     count = len(member_start) - 1
     if not count:
         return np.zeros(0, np.bool_)
-    article = corpus.sentence_article()[members]
+    article = corpus.article_of[members]
     low = np.minimum.reduceat(article, member_start[:-1])
     high = np.maximum.reduceat(article, member_start[:-1])
     own = np.repeat(np.arange(count), np.diff(link_start))

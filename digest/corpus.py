@@ -130,9 +130,6 @@ class Corpus:
         counts = np.diff(self.sentence_start)
         return np.repeat(np.arange(len(self.entries), dtype=np.int32), counts)
 
-    def sentence_article(self) -> Ints:
-        return self.article_of
-
     def __getstate__(self) -> dict[str, object]:
         """Pickle the fields only: what `cached_property` derived is made again."""
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -36,7 +36,7 @@ def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
         ],
         np.int64,
     )
-    result: Ints = per_article[corpus.sentence_article()]
+    result: Ints = per_article[corpus.article_of]
     return result
 
 

@@ -93,7 +93,7 @@ def _shortlist(corpus: Corpus, positions: Ints, support: np.ndarray) -> Ints:
     running = np.zeros(len(stems) + 1, np.int64)
     np.cumsum(centroid[stems], out=running[1:])
     central = (running[start[1:]] - running[start[:-1]]) / (top * np.maximum(1, lengths))
-    article = corpus.sentence_article()[positions]
+    article = corpus.article_of[positions]
     index = positions - corpus.sentence_start[article]
     score = central + LEAD_WEIGHT / (1 + index) + AGREEMENT_WEIGHT * support
     order = np.lexsort((index, corpus.id_rank[article], -score))
