@@ -278,6 +278,16 @@ def build(
                 jobs,
                 timer.counter("render"),
             )
+            answers = State(
+                corpus=records.corpus,
+                syndication=records.comparison.syndication,
+                grouped=records.comparison.grouped,
+                overlaps=records.comparison.agreement.overlaps,
+                ranks=planned.ranks,
+                files=planned.signatures,
+            )
+            if use_cache:
+                planned.states.save_answers(answers)
             outputs, fragments = other_files(
                 records, planned.pages, planned.theme, keys, made, kept, job.views
             )
@@ -287,13 +297,12 @@ def build(
     except BaseException:
         staging.abort()
         raise
-    written = len(planned.pages) + len(files)
     recorded = {p.path: p.key for p in planned.pages}
     recorded |= {path: o.key for o in outputs if o.key for path in o.paths}
     result = BuildResult(
         output_dir=out,
         pages=len(planned.pages),
-        files=written,
+        files=len(planned.pages) + len(files),
         articles=len(records.corpus.entries),
         topics=len(records.coverage),
         seconds=time.perf_counter() - started,
@@ -301,35 +310,48 @@ def build(
         warnings=planned.warnings,
         rendered=rendered,
     )
-    if use_cache:
-        planned.cache.prune()
-        written_digest = freshness.output_digest(out)
-        planned.states.save(
-            State(
-                corpus=records.corpus,
-                syndication=records.comparison.syndication,
-                grouped=records.comparison.grouped,
-                overlaps=records.comparison.agreement.overlaps,
-                ranks=planned.ranks,
+    try:
+        if use_cache:
+            written = freshness.output_digest(out)
+            state = replace(
+                answers,
                 pages=recorded,
                 fragments=fragments,
-                files=planned.signatures,
                 sentences=job.views.sentences,
-                output=(str(out), written_digest),
+                output=(str(out), written),
             )
-        )
-        watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
-        freshness.record(
-            site.config_path,
-            freshness.options(output_dir, base_url, drafts),
-            (*watched, BUNDLED),
-            out,
-            result.contents(),
-            [str(w) for w in planned.warnings],
-            written_digest,
-            inputs,
-        )
+            options = freshness.options(output_dir, base_url, drafts)
+            _remember(planned, state, result, options, written, inputs)
+    finally:
+        staging.close()
     return result
+
+
+def _remember(
+    planned: Planned,
+    state: State,
+    result: BuildResult,
+    options: dict[str, object],
+    written: str,
+    inputs: freshness.Inputs | None,
+) -> None:
+    """Keep what the next build starts from: the cache entries this build used, its
+    state, and what the no-op check compares with."""
+    site = planned.site
+    planned.cache.prune()
+    planned.states.save_output(state)
+    planned.states.finish()
+    watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
+    freshness.record(
+        site.config_path,
+        options,
+        (*watched, BUNDLED),
+        site.output_dir,
+        result.contents(),
+        [str(w) for w in planned.warnings],
+        written,
+        inputs,
+    )
 
 
 @collector_paused()

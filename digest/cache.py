@@ -18,6 +18,7 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ class Cache:
         self.folder = None if folder is None else folder / namespace
         self._context = hashlib.sha256(context).digest()
         self.used: set[str] = set()
+        self._writing: list[threading.Thread] = []
 
     def key(self, *parts: bytes) -> str:
         digest = hashlib.sha256(self._context)
@@ -76,19 +78,45 @@ class Cache:
     def store(self, key: str, value: Any) -> None:
         """Write atomically; a cache that cannot be written only costs speed."""
         self.used.add(key)
-        if self.folder is None:
+        if self.folder is not None:
+            self._write(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def store_later(self, entries: dict[str, Any]) -> None:
+        """Pickle now, write in a thread: writing tens of megabytes is system calls,
+        during which the build goes on. `flush` waits for the writes."""
+        self.used.update(entries)
+        if self.folder is None or not entries:
             return
+        pickled = [
+            (k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in entries.items()
+        ]
+        writer = threading.Thread(target=self._write_all, args=(pickled,))
+        writer.start()
+        self._writing.append(writer)
+
+    def flush(self) -> None:
+        for writer in self._writing:
+            writer.join()
+        self._writing.clear()
+
+    def _write_all(self, pickled: list[tuple[str, bytes]]) -> None:
+        for key, data in pickled:
+            self._write(key, data)
+
+    def _write(self, key: str, data: bytes) -> None:
+        assert self.folder is not None
         path = self.folder / f"{key}.pickle"
-        temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
+        temporary = path.with_name(f".{key}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(data)
             os.replace(temporary, path)
         except OSError:
             temporary.unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Drop entries this build did not use, so the folder does not grow with edits."""
+        self.flush()
         if self.folder is None or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():

@@ -24,7 +24,7 @@ from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
-from digest.syndication import Syndication, detect, shingles
+from digest.syndication import Syndication, detect, group_digests, shingles
 from digest.terms import Terms
 
 if TYPE_CHECKING:
@@ -119,6 +119,11 @@ class Comparison:
         _, first = np.unique(sources, return_index=True)
         chosen: Ints = ordered[np.sort(first)]
         return chosen
+
+    @cached_property
+    def copy_groups(self) -> dict[str, str]:
+        """Article id -> the name of its group of copies (see `group_digests`)."""
+        return group_digests(self.syndication, self.sources)
 
     @cached_property
     def quote_positions(self) -> tuple[Ints, Ints]:

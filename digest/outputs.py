@@ -36,10 +36,8 @@ Spans = dict[str, tuple[int, int, int, int]]
 
 def fragment_keys(records: Records) -> list[str]:
     """Per article (corpus order), what its fragments are made from."""
-    copies = records.comparison.syndication.copies
-    return [
-        digest_of(e.key, copies[e.id]) if e.id in copies else e.key for e in records.corpus.entries
-    ]
+    groups = records.comparison.copy_groups
+    return [e.key + groups.get(e.id, "") for e in records.corpus.entries]
 
 
 @dataclass(frozen=True)

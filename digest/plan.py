@@ -105,23 +105,25 @@ class Keys:
         return found
 
     def _cards(self) -> list[str]:
+        """Per article: its card digest, then a digest of who reports each of its summary
+        sentences, then its group of copies. Joined, not hashed: a key is only compared,
+        and hashing 10,000 of them would cost more than the rest of the plan."""
         records = self.records
         corpus = records.corpus
-        copies = records.comparison.syndication.copies
-        sources = records.comparison.sources
-        summary = [
-            [int(corpus.sentence_start[n]) + i for i in e.summary]
-            for n, e in enumerate(corpus.entries)
-        ]
-        flat = [p for positions in summary for p in positions]
-        digests = self._reporting[np.asarray(flat, np.int64)].tolist() if flat else []
+        groups = records.comparison.copy_groups
+        entries = corpus.entries
+        sizes = np.fromiter((len(e.summary) for e in entries), np.int64, len(entries))
+        offsets = np.zeros(len(entries) + 1, np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        flat = np.fromiter((i for e in entries for i in e.summary), np.int64, int(offsets[-1]))
+        owner = np.repeat(np.arange(len(entries)), sizes)
+        rank = np.arange(len(flat)) - offsets[owner]
+        positions = corpus.sentence_start[owner] + flat
+        named = scramble(self._reporting[positions] ^ scramble(rank.astype(np.uint64), 7))
+        reporting = segment_sums(named, offsets).tolist()
         cards = []
-        at = 0
-        for entry, positions in zip(corpus.entries, summary, strict=True):
-            reporting = tuple(digests[at : at + len(positions)])
-            at += len(positions)
-            copied = tuple((c, sources[c]) for c in copies.get(entry.id, ()))
-            cards.append(digest_of(entry.card, reporting, copied))
+        for entry, digest in zip(entries, reporting, strict=True):
+            cards.append(f"{entry.card}{digest:016x}{groups.get(entry.id, '')}")
         return cards
 
     def header(self, slug: str) -> str:

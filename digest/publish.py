@@ -95,40 +95,70 @@ def render(
     `need_fragments`.
     """
     same = [page for page in pages if previous.get(page.path) == page.key]
-    # Keeping a page is a hard link: a system call that lets other threads run.
+    different = [page for page in pages if previous.get(page.path) != page.key]
+    need = list(need_fragments)
+    # Keeping a page is a hard link: a system call that lets other threads run. A small
+    # rebuild renders its few pages in this process meanwhile; a large one forks its
+    # workers once the links are made (a process must not fork while threads run).
+    early = len(different) + len(need) < POOL_FROM
+    fragments: dict[int, tuple[bytes, bytes]] = {}
+    passes = _Passes(job, jobs, progress)
     paths = [page.path for page in same]
     kept: dict[str, bool] = {}
     with ThreadPoolExecutor(4) as links:
-        for batch in links.map(partial(_keep, job.sink), [paths[i::4] for i in range(4)]):
+        batches = links.map(partial(_keep, job.sink), [paths[i::4] for i in range(4)])
+        if early:
+            fragments = passes.run(different, need)
+        for batch in batches:
             kept.update(batch)
-    todo = [page for page in pages if not kept.get(page.path)]
-    articles: dict[int, Page | None] = {n: None for n in need_fragments}
-    rest = []
-    for page in todo:
-        if page.recipe[0] == "article":
-            articles[page.recipe[1]] = page
-        else:
-            rest.append(page)
-    work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
-    fragments: dict[int, tuple[bytes, bytes]] = {}
-    total = len(todo)
-    done = 0
-    for result in _run(_articles, work, job, jobs):
-        assert isinstance(result, ArticleDone)
-        for slug, quotes in result.matched.items():
-            job.views.matched[(result.article, slug)] = quotes
-        if result.fragments is not None:
-            fragments[result.article] = result.fragments
-        done += articles[result.article] is not None
-        if progress:
-            progress(done, total)
-    for remembered in _run(_pages, rest, job, jobs):
-        assert isinstance(remembered, dict)
-        job.views.sentences.update(remembered)
-        done += 1
-        if progress:
-            progress(done, total)
-    return len(todo), fragments
+    failed = [page for page in same if not kept[page.path]]
+    if early:
+        fragments |= passes.run(failed, [])
+    else:
+        fragments = passes.run([p for p in pages if not kept.get(p.path, False)], need)
+    return passes.done, fragments
+
+
+class _Passes:
+    """The two rendering passes, counting the pages done for the progress bar."""
+
+    def __init__(self, job: Job, jobs: int, progress: Callable[[int, int], None] | None) -> None:
+        self.job = job
+        self.jobs = jobs
+        self.progress = progress
+        self.done = 0
+        self.total = 0
+
+    def run(self, todo: Sequence[Page], need: Sequence[int]) -> dict[int, tuple[bytes, bytes]]:
+        """Every article that needs its page or fragments, then the list pages."""
+        job, jobs = self.job, self.jobs
+        self.total += len(todo)
+        articles: dict[int, Page | None] = {n: None for n in need}
+        rest = []
+        for page in todo:
+            if page.recipe[0] == "article":
+                articles[page.recipe[1]] = page
+            else:
+                rest.append(page)
+        work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
+        fragments: dict[int, tuple[bytes, bytes]] = {}
+        for result in _run(_articles, work, job, jobs):
+            assert isinstance(result, ArticleDone)
+            for slug, quotes in result.matched.items():
+                job.views.matched[(result.article, slug)] = quotes
+            if result.fragments is not None:
+                fragments[result.article] = result.fragments
+            self._advance(articles[result.article] is not None)
+        for remembered in _run(_pages, rest, job, jobs):
+            assert isinstance(remembered, dict)
+            job.views.sentences.update(remembered)
+            self._advance(1)
+        return fragments
+
+    def _advance(self, pages: int) -> None:
+        self.done += pages
+        if self.progress:
+            self.progress(self.done, self.total)
 
 
 def _keep(sink: Sink, paths: Sequence[str]) -> dict[str, bool]:

@@ -47,6 +47,12 @@ SHARDS = 64
 the one or two files whose entries changed, not all ten thousand entries again."""
 
 
+OUTPUT_FIELDS = ("pages", "fragments", "sentences", "output")
+"""What the state says of the output folder. The rest are answers keyed by what they
+were computed from, true whatever happened to the output; so they are saved as soon as
+they are known, and these only once the output they describe is in place."""
+
+
 @dataclass(frozen=True)
 class _Saved:
     """The state as stored: without the entries (in shard files) and with quotation
@@ -65,8 +71,16 @@ class StateStore:
     def __init__(self, folder: Path | None, context: bytes) -> None:
         self._cache = Cache(folder, "state", context)
         self._key = self._cache.key(b"state")
+        self._output_key = self._cache.key(b"output")
 
     def load(self) -> State:
+        state = self._answers()
+        output = self._cache.load(self._output_key)
+        if isinstance(output, dict) and set(output) == set(OUTPUT_FIELDS):
+            state = replace(state, **output)
+        return state
+
+    def _answers(self) -> State:
         saved = self._cache.load(self._key)
         if not isinstance(saved, _Saved):
             return State()
@@ -91,6 +105,13 @@ class StateStore:
         return replace(state, corpus=replace(state.corpus, entries=ordered), grouped=grouped)
 
     def save(self, state: State) -> None:
+        self.save_answers(state)
+        self.save_output(state)
+        self.finish()
+
+    def save_answers(self, state: State) -> None:
+        """Store all but the output fields, writing in the background (see Cache)."""
+        stored: dict[str, object] = {}
         entries = state.corpus.entries
         buckets: list[list[Entry]] = [[] for _ in range(SHARDS)]
         for entry in entries:
@@ -102,7 +123,7 @@ class StateStore:
             shard = tuple(sorted(bucket, key=lambda e: e.key))
             name = self._cache.key(b"shard", "".join(e.key for e in shard).encode())
             if not self._cache.keep(name):
-                self._cache.store(name, shard)
+                stored[name] = shard
             names.append(name)
         groups = None
         if state.grouped is not None:
@@ -116,8 +137,17 @@ class StateStore:
             state,
             corpus=replace(state.corpus, entries=()),
             grouped=replace(state.grouped, groups=()) if state.grouped else None,
+            pages={},
+            fragments={},
+            sentences={},
+            output=None,
         )
-        self._cache.store(
-            self._key, _Saved(bare, tuple(e.key for e in entries), tuple(names), groups)
-        )
+        stored[self._key] = _Saved(bare, tuple(e.key for e in entries), tuple(names), groups)
+        self._cache.store_later(stored)
+
+    def save_output(self, state: State) -> None:
+        self._cache.store(self._output_key, {name: getattr(state, name) for name in OUTPUT_FIELDS})
+
+    def finish(self) -> None:
+        """Wait for the writes, and drop the files of states before."""
         self._cache.prune()

@@ -12,10 +12,11 @@ Cost grows with the number of articles, not with its square.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -42,14 +43,39 @@ COPY = 0.6
 _WORD = re.compile(r"\w+")
 
 
+class Copies(Mapping[str, tuple[str, ...]]):
+    """Article id -> the other articles of its group (absent when it has none), made on
+    access: stored as groups, since a wire story with a hundred copies would otherwise
+    be listed a hundred times over, in memory and in the state of every build."""
+
+    def __init__(self, groups: Sequence[tuple[str, ...]]) -> None:
+        self.groups = tuple(groups)
+        """Each group's members, sorted by id."""
+        self._group = {article: members for members in self.groups for article in members}
+
+    def __getitem__(self, article: str) -> tuple[str, ...]:
+        return tuple(m for m in self._group[article] if m != article)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._group)
+
+    def __len__(self) -> int:
+        return len(self._group)
+
+    def __contains__(self, article: object) -> bool:
+        return article in self._group
+
+    def __reduce__(self) -> tuple[type[Copies], tuple[tuple[tuple[str, ...], ...]]]:
+        return (Copies, (self.groups,))
+
+
 @dataclass(frozen=True, slots=True)
 class Syndication:
     """Groups of articles that are copies of one text."""
 
     original: Mapping[str, str]
     """Article id -> the id of the copy that stands for its group (itself when alone)."""
-    copies: Mapping[str, tuple[str, ...]]
-    """Article id -> the other articles of its group (absent when it has none)."""
+    copies: Copies
     pairs: frozenset[tuple[str, str]] = frozenset()
     """Every pair of copies found, by the articles' analysis keys: whether two texts are
     copies depends on the two texts alone, so the next build reuses these answers for
@@ -59,6 +85,19 @@ class Syndication:
         """How many independent sources the articles are: copies count once, and so do
         several articles of one outlet."""
         return len({source_of[self.original.get(a, a)] for a in article_ids})
+
+
+def group_digests(syndication: Syndication, source_of: Mapping[str, str]) -> dict[str, str]:
+    """Per article that has copies, a name for its group: the members and their outlets.
+    What a page or an export shows of an article's copies follows from this and the
+    article's own id, and a group is hashed once however many members it has (a wire
+    story can have a hundred)."""
+    result: dict[str, str] = {}
+    for members in syndication.copies.groups:
+        text = "\0".join(f"{m}\1{source_of[m]}" for m in members)
+        digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        result.update(dict.fromkeys(members, digest))
+    return result
 
 
 def shingles(article: Article) -> Shingles:
@@ -143,12 +182,7 @@ def _groups(corpus: Corpus, copies: Sequence[tuple[int, int]]) -> Syndication:
     for n in sorted(range(len(entries)), key=lambda n: entries[n].id):
         groups[root(n)].append(entries[n].id)
     original = {entries[n].id: entries[root(n)].id for n in range(len(entries))}
-    copied = {
-        a: tuple(x for x in members if x != a)
-        for members in groups.values()
-        if len(members) > 1
-        for a in members
-    }
+    copied = Copies([tuple(members) for members in groups.values() if len(members) > 1])
     return Syndication(dict(sorted(original.items())), copied, frozenset(found))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 from digest.config import Site
@@ -107,6 +108,7 @@ class Staging:
         self.folder.mkdir()
         self._reuse = reuse and out.is_dir()
         self._made: set[str] = {""}
+        self._removing: threading.Thread | None = None
 
     def write(self, path: str, data: bytes) -> None:
         self._folder_for(path)
@@ -129,7 +131,9 @@ class Staging:
             self._made.add(parent)
 
     def commit(self) -> None:
-        """Swap the new folder in with two renames."""
+        """Swap the new folder in with two renames. The previous site is deleted by a
+        thread (unlinking 15,000 files is system calls, which let the build record its
+        state meanwhile); `close` waits for it."""
         previous = self.out.parent / f".{self.out.name}.digest-old-{os.getpid()}"
         try:
             if self.out.exists():
@@ -139,7 +143,17 @@ class Staging:
             if previous.exists() and not self.out.exists():
                 previous.rename(self.out)
             raise
-        shutil.rmtree(previous, ignore_errors=True)
+        self._removing = threading.Thread(
+            target=shutil.rmtree, args=(previous,), kwargs={"ignore_errors": True}
+        )
+        self._removing.start()
+
+    def close(self) -> None:
+        """Wait until the previous site is deleted (an interrupted deletion is finished
+        by the next build's `recover`)."""
+        if self._removing is not None:
+            self._removing.join()
+            self._removing = None
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
