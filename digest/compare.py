@@ -73,6 +73,9 @@ class Comparison:
     sources report it."""
     source_ids: Ints
     """Per sentence position, the number of the independent source it stands for."""
+    quote_positions: tuple[Ints, Ints]
+    """The sentence position of every quotation of `quote_groups`, in group order, and
+    the group each belongs to."""
     _firsts: dict[int, Ints] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Memo: statement -> the first sentence of each source among its group (a pure
     function of the fields above, so the record stays what it was made as)."""
@@ -124,15 +127,6 @@ class Comparison:
     def copy_groups(self) -> dict[str, str]:
         """Article id -> the name of its group of copies (see `group_digests`)."""
         return group_digests(self.syndication, self.sources)
-
-    @cached_property
-    def quote_positions(self) -> tuple[Ints, Ints]:
-        """The sentence position of every quotation of `quote_groups`, in group order,
-        and the group each belongs to."""
-        corpus = self.agreement.corpus
-        where = [corpus.find(q.ref) for g in self.quote_groups for q in g.quotations]
-        owner = [n for n, g in enumerate(self.quote_groups) for _ in g.quotations]
-        return np.asarray(where, np.int64), np.asarray(owner, np.int64)
 
     def count(self, ref: SentenceRef) -> int:
         """How many independent sources report the statement of `ref` (at least 1)."""
@@ -202,7 +196,10 @@ def compare_corpus(
                 quoting.setdefault(q.ref, []).append(number)
     agreement = compare(index, previous=overlaps)
     source_ids = source_of_sentences(corpus, syndication.original)
-    counts = source_counts(corpus, agreement, groups, source_ids)
+    where = corpus.positions([q.ref for g in groups for q in g.quotations])
+    owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
+    quote_positions = (where[where >= 0], owner[where >= 0])
+    counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
     return Comparison(
         terms=index,
         agreement=agreement,
@@ -213,6 +210,7 @@ def compare_corpus(
         quoting={r: tuple(sorted(set(g))) for r, g in quoting.items()},
         counts=counts,
         source_ids=source_ids,
+        quote_positions=quote_positions,
     )
 
 

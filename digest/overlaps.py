@@ -71,7 +71,12 @@ def shared_stems(
     """For each candidate pair (i, j) of statements (rows of `stem_start`/`stems`): how
     many stems they share, and which (stem numbers, for pairs sharing `least` or more;
     rows in pair order); plus what to remember for the next build."""
-    found = _find(previous.names, names)
+    # Sorted, the lookups walk the remembered names in order (ten times faster than
+    # probing them at random), and the names are remembered in this order too.
+    order = np.argsort(names[:, 0])
+    in_order = names[order]
+    found = np.empty(len(names), np.int64)
+    found[order] = _find(previous.names, in_order)
     known = found >= 0
     counts = np.zeros(len(pairs), np.int64)
     counts[known] = previous.counts[found[known]]
@@ -95,9 +100,8 @@ def shared_stems(
         keep = fresh_counts >= least
         taken = fresh_stems[ranges(fresh_start[:-1][keep], fresh_counts[keep])]
         shared[ranges(shared_start[new_rows], lengths[new_rows])] = taken
-    order = np.argsort(names[:, 0], kind="stable")
     remembered = Overlaps(
-        names=names[order],
+        names=in_order,
         counts=counts[order].astype(np.int32),
         shared_start=starts(lengths[order]),
         shared=vocabulary[shared[ranges(shared_start[order], lengths[order])]],

@@ -14,14 +14,13 @@ outlet is the source.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 
 from digest.agreement import Agreement
 from digest.corpus import Corpus
 from digest.facts import Ints
-from digest.quotes import QuoteGroup
 from digest.rows import distinct, ranges, scramble, segment_sums
 
 
@@ -43,24 +42,17 @@ def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
 def source_counts(
     corpus: Corpus,
     agreement: Agreement,
-    groups: Sequence[QuoteGroup],
+    groups: int,
+    quote_positions: tuple[Ints, Ints],
     source: Ints,
 ) -> Ints:
     """Per sentence position: its independent sources, itself included (1 for a
-    sentence nobody else reports)."""
+    sentence nobody else reports). `groups` quotation groups, whose quotations sit at
+    `quote_positions` (positions, and the group of each)."""
     sentences = len(corpus.prose)
     units, unit_source = _statement_sources(agreement, source)
-    quoted_units: list[int] = []
-    quoted_at: list[int] = []
-    first_quote_unit = units
-    for g, group in enumerate(groups):
-        for quotation in group.quotations:
-            position = corpus.find(quotation.ref)
-            if position is not None:
-                quoted_units.append(first_quote_unit + g)
-                quoted_at.append(position)
-    quote_unit = np.asarray(quoted_units, np.int64)
-    quote_at = np.asarray(quoted_at, np.int64)
+    quote_at, quote_group = quote_positions
+    quote_unit = units + quote_group.astype(np.int64)
     # (unit, source) pairs of every unit, each once.
     pairs = distinct(
         np.concatenate(
@@ -71,7 +63,7 @@ def source_counts(
         )
     )
     unit_of_pair = pairs // sentences
-    span = units + len(groups)
+    span = units + groups
     # Each sentence's units: its statement (if it agrees across articles) and the
     # quotation groups it carries a quotation of.
     statement = agreement.statement.astype(np.int64)

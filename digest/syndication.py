@@ -176,7 +176,9 @@ def _groups(corpus: Corpus, copies: Sequence[tuple[int, int]]) -> Syndication:
     for a, b in copies:
         ka, kb = entries[a].key, entries[b].key
         found.add((ka, kb) if ka < kb else (kb, ka))
-        first_root, second_root = sorted((root(a), root(b)), key=order.__getitem__)
+        first_root, second_root = root(a), root(b)
+        if order[second_root] < order[first_root]:
+            first_root, second_root = second_root, first_root
         parent[second_root] = first_root
     groups: dict[int, list[str]] = defaultdict(list)
     for n in sorted(range(len(entries)), key=lambda n: entries[n].id):
