@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from digest import freshness
@@ -30,11 +31,12 @@ from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
 from digest.models import SentenceRef
-from digest.outputs import Fragments, fragment_keys, other_files, write_outputs
+from digest.outputs import Fragments, fragment_keys
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
+from digest.produce import produce
 from digest.progress import Timer
-from digest.publish import Job, MemorySink, Sink, render
+from digest.publish import Job, MemorySink, Sink
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -268,16 +270,7 @@ def build(
             keys = fragment_keys(records)
             search = records.config.search
             kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
-            need = [n for n, key in enumerate(keys) if not kept.has(key)]
             job = planned.job(staging, kept, previous.sentences if intact else {})
-            rendered, made = render(
-                planned.pages,
-                job,
-                previous.pages if intact else {},
-                need,
-                jobs,
-                timer.counter("render"),
-            )
             answers = State(
                 corpus=records.corpus,
                 syndication=records.comparison.syndication,
@@ -286,29 +279,35 @@ def build(
                 ranks=planned.ranks,
                 files=planned.signatures,
             )
-            if use_cache:
-                planned.states.save_answers(answers)
-            outputs, fragments = other_files(
-                records, planned.pages, planned.theme, keys, made, kept, job.views
+            made = produce(
+                records,
+                planned.pages,
+                planned.theme,
+                job,
+                keys,
+                kept,
+                previous.pages if intact else {},
+                jobs,
+                timer.counter("render"),
+                # The answers hold whatever the output: stored while the files are made.
+                between=partial(planned.states.save_answers, answers) if use_cache else None,
             )
-            files = write_outputs(outputs, staging, previous.pages if intact else {})
         with timer("write"):
             staging.commit()
     except BaseException:
         staging.abort()
         raise
-    recorded = {p.path: p.key for p in planned.pages}
-    recorded |= {path: o.key for o in outputs if o.key for path in o.paths}
+    recorded = {p.path: p.key for p in planned.pages} | made.keyed
     result = BuildResult(
         output_dir=out,
         pages=len(planned.pages),
-        files=len(planned.pages) + len(files),
+        files=len(planned.pages) + len(made.files),
         articles=len(records.corpus.entries),
         topics=len(records.coverage),
         seconds=time.perf_counter() - started,
         stages=tuple(timer.stages),
         warnings=planned.warnings,
-        rendered=rendered,
+        rendered=made.rendered,
     )
     try:
         if use_cache:
@@ -316,7 +315,7 @@ def build(
             state = replace(
                 answers,
                 pages=recorded,
-                fragments=fragments,
+                fragments=made.spans,
                 sentences=job.views.sentences,
                 output=(str(out), written),
             )
@@ -374,11 +373,18 @@ def render_site(
     with timer("render"):
         sink = MemorySink()
         keys = fragment_keys(records)
-        kept = Fragments.empty()
-        job = planned.job(sink, kept, {})
-        _, made = render(planned.pages, job, {}, range(len(keys)), jobs)
-        outputs, _ = other_files(records, planned.pages, planned.theme, keys, made, kept, job.views)
-        write_outputs(outputs, sink, {})
+        job = planned.job(sink, Fragments.empty(), {})
+        produce(
+            records,
+            planned.pages,
+            planned.theme,
+            job,
+            keys,
+            Fragments.empty(),
+            {},
+            jobs,
+            side_by_side=False,
+        )
     return RenderedSite(
         site=planned.site,
         files=sink.files,

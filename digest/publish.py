@@ -100,7 +100,7 @@ def render(
     # Keeping a page is a hard link: a system call that lets other threads run. A small
     # rebuild renders its few pages in this process meanwhile; a large one forks its
     # workers once the links are made (a process must not fork while threads run).
-    early = len(different) + len(need) < POOL_FROM
+    early = few_changes(pages, previous, need)
     fragments: dict[int, tuple[bytes, bytes]] = {}
     passes = _Passes(job, jobs, progress)
     paths = [page.path for page in same]
@@ -159,6 +159,13 @@ class _Passes:
         self.done += pages
         if self.progress:
             self.progress(self.done, self.total)
+
+
+def few_changes(pages: Sequence[Page], previous: Mapping[str, str], need: Sequence[int]) -> bool:
+    """Whether so few pages and fragments are to be made that this process makes them
+    alone (worker processes would cost more to start)."""
+    changed = sum(previous.get(page.path) != page.key for page in pages)
+    return changed + len(need) < POOL_FROM
 
 
 def _keep(sink: Sink, paths: Sequence[str]) -> dict[str, bool]:

@@ -1,0 +1,109 @@
+"""Every file of the site: the pages (`publish.py`) and the files beside them
+(`outputs.py`: digest.json, the search index, feeds, sitemap).
+
+A small rebuild makes the two side by side: the files beside the pages (on a large site
+digest.json and the search index are a hundred megabytes to assemble and write) in a
+forked process, while this one renders the few pages that changed and links the rest.
+A large build renders first, with every core (a process must not fork while threads
+run, and the page workers want all the CPUs), then makes the other files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+
+from digest.outputs import Fragments, Pair, Spans, other_files, write_outputs
+from digest.publish import Job, few_changes, render
+from digest.site import Page
+from digest.theme import Theme
+from digest.views import Records
+
+
+@dataclass(frozen=True)
+class Produced:
+    rendered: int
+    """How many pages were rendered (the rest were kept)."""
+    keyed: dict[str, str]
+    """Path -> key of the files beside the pages that have one (feeds, sitemap)."""
+    spans: Spans
+    """Where each article's fragments sit in digest.json and the search index."""
+    files: list[str]
+    """Every file beside the pages."""
+
+
+def produce(
+    records: Records,
+    pages: Sequence[Page],
+    theme: Theme,
+    job: Job,
+    keys: Sequence[str],
+    kept: Fragments,
+    previous: Mapping[str, str],
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    side_by_side: bool = True,
+    between: Callable[[], None] | None = None,
+) -> Produced:
+    """Render the pages whose key is not `previous`'s and write the other files.
+
+    `keys` are the articles' fragment keys and `kept` the previous build's fragments;
+    `side_by_side` allows the forked process (not for a sink in memory, whose files a
+    child could not hand back); `between` runs once the pages are done.
+    """
+    need = [n for n, key in enumerate(keys) if not kept.has(key)]
+    others = partial(_others, records, pages, theme, keys, kept, job, previous)
+    if side_by_side and few_changes(pages, previous, need) and _can_fork() and job.fragments:
+        made = {n: job.fragments(n) for n in need}
+        global _beside
+        _beside = partial(others, made)
+        try:
+            with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
+                beside = pool.submit(_call_beside)
+                rendered, _ = render(
+                    pages, replace(job, fragments=None), previous, [], jobs, progress
+                )
+                if between:
+                    between()
+                keyed, spans, files = beside.result()
+        finally:
+            _beside = None
+    else:
+        rendered, made = render(pages, job, previous, need, jobs, progress)
+        if between:
+            between()
+        keyed, spans, files = others(made)
+    return Produced(rendered, keyed, spans, files)
+
+
+def _others(
+    records: Records,
+    pages: Sequence[Page],
+    theme: Theme,
+    keys: Sequence[str],
+    kept: Fragments,
+    job: Job,
+    previous: Mapping[str, str],
+    made: Mapping[int, Pair],
+) -> tuple[dict[str, str], Spans, list[str]]:
+    outputs, spans = other_files(records, pages, theme, keys, made, kept, job.views)
+    files = write_outputs(outputs, job.sink, previous)
+    keyed = {path: o.key for o in outputs if o.key for path in o.paths}
+    return keyed, spans, files
+
+
+_beside: Callable[[], tuple[dict[str, str], Spans, list[str]]] | None = None
+"""The work of the forked process: set before it forks, so it is inherited, not pickled."""
+
+
+def _call_beside() -> tuple[dict[str, str], Spans, list[str]]:
+    assert _beside is not None, "forked without its work"
+    return _beside()
+
+
+def _can_fork() -> bool:
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
