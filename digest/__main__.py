@@ -1,7 +1,5 @@
 """Allow `python -m digest` as well as the `digest` console script."""
 
-import sys
+from digest.cli import run
 
-from digest.cli import main
-
-sys.exit(main())
+run()

@@ -54,6 +54,16 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+def run() -> None:
+    """The console script: `main`, then exit without freeing the build's objects one by
+    one (a tenth of a second on a large site; the system takes the memory back at once).
+    Every file is written and closed, and every thread joined, before `main` returns."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # digest parallelises by processes; BLAS threads inside each one (NumPy's default)
     # only fight over the same cores on the small matrices of a summary.
