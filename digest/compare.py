@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Container, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -183,18 +184,22 @@ def compare_corpus(
     pairs were found to share.
     """
     index = sentence_terms(corpus)
-    syndication = detect(corpus, known=previous, fresh=fresh)
-    key = quotations_key(corpus)
-    if grouped is not None and grouped.key == key:
-        groups = grouped.groups
-    else:
-        groups = group([q for e in corpus.entries for q in e.quotations])
-    quoting: dict[SentenceRef, list[int]] = {}
-    for number, quote_group in enumerate(groups):
-        if len({q.ref.article for q in quote_group.quotations}) > 1:
-            for q in quote_group.quotations:
-                quoting.setdefault(q.ref, []).append(number)
-    agreement = compare(index, previous=overlaps)
+    # Agreement is array passes, which NumPy runs without the interpreter lock: a
+    # thread does them while this one finds copies and groups quotations.
+    with ThreadPoolExecutor(1) as beside:
+        agreeing = beside.submit(compare, index, previous=overlaps)
+        syndication = detect(corpus, known=previous, fresh=fresh)
+        key = quotations_key(corpus)
+        if grouped is not None and grouped.key == key:
+            groups = grouped.groups
+        else:
+            groups = group([q for e in corpus.entries for q in e.quotations])
+        quoting: dict[SentenceRef, list[int]] = {}
+        for number, quote_group in enumerate(groups):
+            if len({q.ref.article for q in quote_group.quotations}) > 1:
+                for q in quote_group.quotations:
+                    quoting.setdefault(q.ref, []).append(number)
+        agreement = agreeing.result()
     source_ids = source_of_sentences(corpus, syndication.original)
     where = corpus.positions([q.ref for g in groups for q in g.quotations])
     owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
