@@ -10,6 +10,7 @@ and gives the same site.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from digest.compare import Grouped
 from digest.corpus import EMPTY, Corpus, Entry
 from digest.models import SentenceRef
 from digest.overlaps import NONE, Overlaps
-from digest.quotes import QuoteGroup
+from digest.quotes import Quotation, QuoteGroup
 from digest.syndication import Syndication
 
 
@@ -63,6 +64,30 @@ class _Saved:
     """Every entry's key, in corpus order."""
     shards: tuple[str, ...]
     groups: tuple[tuple[tuple[tuple[int, int], ...], str | None], ...] | None
+
+
+class _Places:
+    """Where each quotation sits among the entries (entry number, quotation number).
+    Looked up by identity, which is fast and almost always enough; by value for the
+    rest: groups kept from the last build hold equal quotations of articles analysed
+    again, not the same objects."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = entries
+        self._by_id = {
+            id(q): (n, i) for n, e in enumerate(entries) for i, q in enumerate(e.quotations)
+        }
+        self._by_value: dict[Quotation, tuple[int, int]] | None = None
+
+    def of(self, quotation: Quotation) -> tuple[int, int]:
+        found = self._by_id.get(id(quotation))
+        if found is not None:
+            return found
+        if self._by_value is None:
+            self._by_value = {
+                q: (n, i) for n, e in enumerate(self._entries) for i, q in enumerate(e.quotations)
+            }
+        return self._by_value[quotation]
 
 
 class StateStore:
@@ -127,11 +152,9 @@ class StateStore:
             names.append(name)
         groups = None
         if state.grouped is not None:
-            # By value: groups kept from the last build hold equal quotations of
-            # articles analysed again, not the same objects.
-            place = {q: (n, i) for n, e in enumerate(entries) for i, q in enumerate(e.quotations)}
+            place = _Places(entries).of
             groups = tuple(
-                (tuple(place[q] for q in g.quotations), g.speaker) for g in state.grouped.groups
+                (tuple(map(place, g.quotations)), g.speaker) for g in state.grouped.groups
             )
         bare = replace(
             state,
