@@ -20,6 +20,7 @@ from digest.config import Config
 from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
 from digest.quotes import Quotation
 from digest.site import article_path, topic_path
+from digest.splice import Part, joined
 
 SCHEMA_VERSION = 1
 
@@ -30,8 +31,8 @@ def digest_json(
     summaries: Summaries,
     comparison: Comparison,
     compared: Mapping[str, TopicComparison],
-    articles: Sequence[bytes],
-) -> tuple[bytes, list[tuple[int, int]]]:
+    articles: Sequence[Part],
+) -> tuple[list[Part], list[tuple[int, int]]]:
     """The whole file, and where each article's fragment sits in it; `articles` are
     the fragments (`article_json`), in order. The file is what
     the fragments (`article_json`), in order."""
@@ -93,7 +94,7 @@ def digest_json(
         + (b"\n" if articles else b"")
     )
     end = b"\n]}\n" if articles else b"]}\n"
-    return start + b",\n".join(articles) + end, _spans(len(start), articles, 2)
+    return joined(start, articles, b",\n", end)
 
 
 def _lines(items: Sequence[bytes]) -> bytes:
@@ -110,15 +111,6 @@ def _first_refs(quotations: Sequence[Quotation]) -> dict[str, SentenceRef]:
     for q in quotations:
         first.setdefault(q.ref.article, q.ref)
     return first
-
-
-def _spans(start: int, parts: Sequence[bytes], separator: int) -> list[tuple[int, int]]:
-    """Where each of `parts` sits when joined by a separator of that length at `start`."""
-    spans = []
-    for part in parts:
-        spans.append((start, start + len(part)))
-        start += len(part) + separator
-    return spans
 
 
 def article_json(

@@ -23,13 +23,15 @@ from digest.publish import Sink
 from digest.search import INDEX, article_entry, search_index
 from digest.seo import seo_files
 from digest.site import Page, article_path
+from digest.splice import Part, Slice
 from digest.theme import Theme
 from digest.topics import newest_first
 from digest.views import Records, Views
 from digest.write import MARKER, collect_static
 
-Pair = tuple[bytes, bytes]
-"""An article's fragment of digest.json and of the search index."""
+Pair = tuple[Part, Part]
+"""An article's fragment of digest.json and of the search index: made now (bytes), or
+a range of the previous build's file (a Slice)."""
 Spans = dict[str, tuple[int, int, int, int]]
 """Fragment key -> where it sits: start and end in digest.json, then in the index."""
 
@@ -42,38 +44,38 @@ def fragment_keys(records: Records) -> list[str]:
 
 @dataclass(frozen=True)
 class Fragments:
-    """The previous build's fragments, read out of the files it wrote."""
+    """The previous build's fragments: ranges of the files it wrote, never read here
+    (see splice.py)."""
 
     spans: Spans
-    data: bytes
-    index: bytes
+    data: Path | None
+    index: Path | None
 
     @classmethod
     def empty(cls) -> Fragments:
-        return cls({}, b"", b"")
+        return cls({}, None, None)
 
     @classmethod
     def load(cls, out: Path, spans: Spans, search: bool) -> Fragments:
         """The fragments in `out`, which the caller has checked is as it was written;
         none when a file they would come from is missing."""
-        try:
-            data = (out / MARKER).read_bytes()
-            index = (out / INDEX).read_bytes() if search else b""
-        except OSError:
+        data, index = out / MARKER, out / INDEX
+        if not data.is_file() or (search and not index.is_file()):
             return cls.empty()
-        return cls(spans, data, index)
+        return cls(spans, data, index if search else None)
 
     def has(self, key: str) -> bool:
         return key in self.spans
 
     def get(self, key: str) -> Pair:
+        assert self.data is not None, "no previous fragments to take"
         a, b, c, d = self.spans[key]
-        return self.data[a:b], self.index[c:d]
+        return Slice(self.data, a, b), Slice(self.index, c, d) if self.index else b""
 
-    def maker(self, records: Records, store: ArticleStore) -> Callable[[int], Pair]:
+    def maker(self, records: Records, store: ArticleStore) -> Callable[[int], tuple[bytes, bytes]]:
         """Makes the fragments of an article (by number) from its analysis."""
 
-        def make(article: int) -> Pair:
+        def make(article: int) -> tuple[bytes, bytes]:
             entry = records.corpus.entries[article]
             analysis = store.get(entry)
             copies = records.comparison.syndication.copies.get(entry.id, ())
@@ -93,7 +95,7 @@ class Output:
 
     paths: tuple[str, ...]
     key: str
-    make: Callable[[], Mapping[str, bytes]]
+    make: Callable[[], Mapping[str, bytes | list[Part]]]
 
 
 def other_files(
@@ -108,7 +110,7 @@ def other_files(
     """Every file but the pages, and where this build's fragments sit in them."""
     config, corpus = records.config, records.corpus
     pairs = [made[n] if n in made else kept.get(key) for n, key in enumerate(keys)]
-    static = collect_static(theme.static_dirs)
+    static: dict[str, bytes | list[Part]] = dict(collect_static(theme.static_dirs))
     static[".nojekyll"] = b""
     data, data_spans = digest_json(
         config,
@@ -158,5 +160,8 @@ def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, 
         if unchanged and all(sink.keep(p) for p in output.paths):
             continue
         for path, data in output.make().items():
-            sink.write(path, data)
+            if isinstance(data, bytes):
+                sink.write(path, data)
+            else:
+                sink.write_parts(path, data)
     return paths

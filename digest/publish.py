@@ -24,6 +24,7 @@ import jinja2
 from digest.analysis import cpu_count
 from digest.render import environment, render_page
 from digest.site import Page, Quote, SiteView
+from digest.splice import Part, resolve
 from digest.theme import Theme
 from digest.views import Views, context
 
@@ -35,6 +36,10 @@ class Sink(Protocol):
     """Where rendered files go: a staging folder (a build) or memory (check, serve)."""
 
     def write(self, path: str, data: bytes) -> None: ...
+
+    def write_parts(self, path: str, parts: Sequence[Part]) -> None:
+        """Write a file assembled from new bytes and ranges of old files."""
+        ...
 
     def keep(self, path: str) -> bool:
         """Keep the previous build's file at `path`; False when there is none."""
@@ -49,6 +54,9 @@ class MemorySink:
 
     def write(self, path: str, data: bytes) -> None:
         self.files[path] = data
+
+    def write_parts(self, path: str, parts: Sequence[Part]) -> None:
+        self.files[path] = resolve(parts)
 
     def keep(self, path: str) -> bool:
         return False

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 from digest.models import Article, SentenceRef, Summaries, TopicCoverage
 from digest.site import Page, article_path, date_text, topic_path
+from digest.splice import Part, joined
 
 INDEX = "search-index.js"
 PAGE = "search.html"
@@ -59,8 +60,8 @@ def search_index(
     coverage: Sequence[TopicCoverage],
     summaries: Summaries,
     text_of: Callable[[SentenceRef], str],
-    articles: Sequence[bytes],
-) -> tuple[bytes, list[tuple[int, int]]]:
+    articles: Sequence[Part],
+) -> tuple[list[Part], list[tuple[int, int]]]:
     """`search-index.js`: topics first (in config order), then the articles' entries
     (`article_entry`), which the caller gives newest first; and where each article's
     entry sits in it."""
@@ -81,12 +82,7 @@ def search_index(
         entries.append(_json(fields))
     head = b"/* digest search index; made by `digest build`. */\nwindow.DIGEST_SEARCH = ["
     start = head + b"".join(e + b"," for e in entries) if articles else head + b",".join(entries)
-    spans = []
-    at = len(start)
-    for entry in articles:
-        spans.append((at, at + len(entry)))
-        at += len(entry) + 1
-    return start + b",".join(articles) + b"];\n", spans
+    return joined(start, articles, b",", b"];\n")
 
 
 def article_entry(article: Article, summary: Sequence[SentenceRef]) -> bytes:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from digest.config import Site
 from digest.errors import DigestError
+from digest.splice import Part, write_parts
 
 MARKER = "digest.json"
 """Every digest output has it; a folder without it is not ours to replace."""
@@ -113,6 +115,10 @@ class Staging:
     def write(self, path: str, data: bytes) -> None:
         self._folder_for(path)
         (self.folder / path).write_bytes(data)
+
+    def write_parts(self, path: str, parts: Sequence[Part]) -> None:
+        self._folder_for(path)
+        write_parts(self.folder / path, parts)
 
     def keep(self, path: str) -> bool:
         if not self._reuse:

@@ -1,0 +1,78 @@
+"""Files spliced from new bytes and ranges of the previous build's files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest.splice import Slice, joined, resolve, write_parts
+
+ITEMS = [f'{{"article": {n}, "text": "{"word " * n}"}}'.encode() for n in range(1, 9)]
+
+
+def _old_file(tmp_path: Path) -> tuple[Path, list[tuple[int, int]]]:
+    parts, spans = joined(b"[\n", ITEMS, b",\n", b"\n]\n")
+    path = tmp_path / "old.json"
+    path.write_bytes(resolve(parts))
+    return path, spans
+
+
+def test_joined_bytes_are_the_plain_join_with_spans() -> None:
+    parts, spans = joined(b"[", ITEMS, b",", b"]")
+    whole = resolve(parts)
+    assert whole == b"[" + b",".join(ITEMS) + b"]"
+    assert [whole[a:b] for a, b in spans] == ITEMS
+
+
+def test_an_edit_keeps_two_ranges_and_writes_the_same_file(tmp_path: Path) -> None:
+    old, spans = _old_file(tmp_path)
+    edited = b'{"article": 4, "text": "changed"}'
+    items = [Slice(old, a, b) for a, b in spans]
+    items[3] = edited
+    parts, new_spans = joined(b"[\n", items, b",\n", b"\n]\n")
+    # head, one range for items 0-2, separator, the edit, separator, one range for 4-7, tail
+    assert [type(p).__name__ for p in parts] == [
+        "bytes", "Slice", "bytes", "bytes", "bytes", "Slice", "bytes",
+    ]  # fmt: skip
+    target = tmp_path / "new.json"
+    write_parts(target, parts)
+    expected = [*ITEMS[:3], edited, *ITEMS[4:]]
+    data = target.read_bytes()
+    assert data == b"[\n" + b",\n".join(expected) + b"\n]\n"
+    assert [data[a:b] for a, b in new_spans] == expected
+
+
+def test_reordered_ranges_are_not_merged(tmp_path: Path) -> None:
+    old, spans = _old_file(tmp_path)
+    items = [Slice(old, a, b) for a, b in reversed(spans)]
+    parts, _ = joined(b"[", items, b",", b"]")
+    assert sum(isinstance(p, Slice) for p in parts) == len(ITEMS)
+    target = tmp_path / "new.json"
+    write_parts(target, parts)
+    assert target.read_bytes() == b"[" + b",".join(reversed(ITEMS)) + b"]"
+
+
+def test_without_copy_file_range_the_ranges_are_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, spans = _old_file(tmp_path)
+
+    def refuse(*args: object) -> int:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refuse)
+    parts, _ = joined(b"[", [Slice(old, a, b) for a, b in spans], b",\n", b"]")
+    assert len(parts) == 3  # the ranges are one, and still copied whole
+    target = tmp_path / "new.json"
+    write_parts(target, parts)
+    assert target.read_bytes() == b"[" + b",\n".join(ITEMS) + b"]"
+
+
+def test_an_old_file_cut_short_is_an_error_not_a_short_file(tmp_path: Path) -> None:
+    old, spans = _old_file(tmp_path)
+    old.write_bytes(old.read_bytes()[: spans[2][0]])
+    parts, _ = joined(b"[", [Slice(old, a, b) for a, b in spans], b",", b"]")
+    with pytest.raises(OSError, match="shorter"):
+        write_parts(tmp_path / "new.json", parts)
