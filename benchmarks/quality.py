@@ -112,7 +112,7 @@ def systems(articles: Sequence[Article], terms: Terms) -> dict[str, Callable[[],
             return (len(comparison.reported_by(ref)) - 1) / max(1, n - 1)
 
         summariser = Summariser(SETTINGS, terms, comparison.terms)
-        return [text(r) for r in summariser.pick(groups, support, None, comparison.same_as)]
+        return [text(r) for r in summariser.pick(groups, support, None, comparison.says_same)]
 
     def plain(algorithm: str) -> Callable[[], list[str]]:
         settings = Settings(algorithm, 50, None, 1.0, "importance")  # type: ignore[arg-type]

@@ -142,6 +142,21 @@ class Comparison:
         carriers = {q.ref for g in groups for q in self.quote_groups[g].quotations}
         return tuple(sorted(r for r in carriers if r.article != ref.article))
 
+    def says_same(self, ref: SentenceRef, others: Sequence[SentenceRef]) -> bool:
+        """Whether `ref` says the same as one of `others`: `same_as` without making it
+        (a statement many outlets carry has hundreds of sentences)."""
+        others = [o for o in others if o.article != ref.article]
+        if not others:
+            return False
+        agreement = self.agreement
+        statement = agreement.statement_of(ref)
+        if statement >= 0:
+            found = [p for p in map(agreement.corpus.find, others) if p is not None]
+            if np.isin(np.asarray(found, np.int64), agreement.group(statement)).any():
+                return True
+        quoted = self.quoted_with(ref)
+        return bool(quoted) and not set(quoted).isdisjoint(others)
+
     def same_as(self, ref: SentenceRef) -> frozenset[SentenceRef]:
         """Every sentence of another article that says the same as `ref`."""
         return frozenset(self.agreement.of(ref)) | frozenset(self.quoted_with(ref))

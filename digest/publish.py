@@ -13,9 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import islice
 from typing import Protocol
 
@@ -45,6 +44,10 @@ class Sink(Protocol):
         """Keep the previous build's file at `path`; False when there is none."""
         ...
 
+    def keep_all(self, paths: Sequence[str]) -> list[bool]:
+        """`keep` for each path."""
+        ...
+
 
 @dataclass
 class MemorySink:
@@ -60,6 +63,9 @@ class MemorySink:
 
     def keep(self, path: str) -> bool:
         return False
+
+    def keep_all(self, paths: Sequence[str]) -> list[bool]:
+        return [False] * len(paths)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,28 +108,11 @@ def render(
     Returns how many pages were rendered, and the fragments of the articles in
     `need_fragments`.
     """
-    same = [page for page in pages if previous.get(page.path) == page.key]
-    different = [page for page in pages if previous.get(page.path) != page.key]
-    need = list(need_fragments)
-    # Keeping a page is a hard link: a system call that lets other threads run. A small
-    # rebuild renders its few pages in this process meanwhile; a large one forks its
-    # workers once the links are made (a process must not fork while threads run).
-    early = few_changes(pages, previous, need)
-    fragments: dict[int, tuple[bytes, bytes]] = {}
+    # Keeping a page is a hard link, a system call: all of them first, in one go.
+    same = [page.path for page in pages if previous.get(page.path) == page.key]
+    kept = dict(zip(same, job.sink.keep_all(same), strict=True))
     passes = _Passes(job, jobs, progress)
-    paths = [page.path for page in same]
-    kept: dict[str, bool] = {}
-    with ThreadPoolExecutor(4) as links:
-        batches = links.map(partial(_keep, job.sink), [paths[i::4] for i in range(4)])
-        if early:
-            fragments = passes.run(different, need)
-        for batch in batches:
-            kept.update(batch)
-    failed = [page for page in same if not kept[page.path]]
-    if early:
-        fragments |= passes.run(failed, [])
-    else:
-        fragments = passes.run([p for p in pages if not kept.get(p.path, False)], need)
+    fragments = passes.run([p for p in pages if not kept.get(p.path, False)], list(need_fragments))
     return passes.done, fragments
 
 
@@ -174,10 +163,6 @@ def few_changes(pages: Sequence[Page], previous: Mapping[str, str], need: Sequen
     alone (worker processes would cost more to start)."""
     changed = sum(previous.get(page.path) != page.key for page in pages)
     return changed + len(need) < POOL_FROM
-
-
-def _keep(sink: Sink, paths: Sequence[str]) -> dict[str, bool]:
-    return {path: sink.keep(path) for path in paths}
 
 
 _job: Job | None = None

@@ -10,7 +10,7 @@ tuple of sentence references, never text, so each summary sentence links to its 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,14 +127,14 @@ class Summariser:
         groups: Sequence[Sequence[Candidate]],
         support: Callable[[SentenceRef], float] | None = None,
         position: Mapping[str, int] | None = None,
-        same: Callable[[SentenceRef], Set[SentenceRef]] | None = None,
+        same: Callable[[SentenceRef, Sequence[SentenceRef]], bool] | None = None,
     ) -> tuple[SentenceRef, ...]:
         """The best candidates, no two saying the same thing, within the length limits.
 
         `support` (0 to 1: the share of the other sources that report a sentence) lifts
         sentences many outlets carry; `position` orders articles for `order: source`;
-        `same` gives the sentences known to say the same (agreement, shared quotations),
-        none of which may join a summary that holds the other.
+        `same(ref, chosen)` says whether a sentence is known to say the same as one
+        already chosen (agreement, shared quotations): it then stays out.
         """
         if sum(len(g) for g in groups) > SHORTLIST:
             groups = self._shortlist(groups, support)
@@ -156,7 +156,7 @@ class Summariser:
         content_of: Callable[[SentenceRef], frozenset[Hashable]],
         support: Callable[[SentenceRef], float] | None = None,
         position: Mapping[str, int] | None = None,
-        same: Callable[[SentenceRef], Set[SentenceRef]] | None = None,
+        same: Callable[[SentenceRef, Sequence[SentenceRef]], bool] | None = None,
     ) -> tuple[SentenceRef, ...]:
         """`pick` once sumy has ranked the candidates: the text itself is no longer
         needed, only each sentence's length in words and its stems."""
@@ -177,7 +177,7 @@ class Summariser:
             terms = content_of(ref)
             if any(self._alike(terms, other) for other in chosen_terms):
                 continue
-            if same is not None and not same(ref).isdisjoint(chosen):
+            if same is not None and same(ref, chosen):
                 continue
             length = length_of(ref)
             if settings.words is not None and chosen and total + length > settings.words:

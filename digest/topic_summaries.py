@@ -77,7 +77,7 @@ def summarise(
             lambda ref: comparison.terms.stems(ref) or frozenset(),
             lifted.__getitem__,
             {a: i for i, a in enumerate(chronological)},
-            comparison.same_as,
+            comparison.says_same,
         )
     return Summaries(articles, topics), used
 

@@ -44,6 +44,7 @@ def agreement_figures() -> tuple[float, float, int]:
     for pair in pairs:
         a, b = find(pair["a"]), find(pair["b"])
         said = b in comparison.same_as(a)
+        assert comparison.says_same(a, [SentenceRef(a.article, 0), b]) == said
         tp += said and pair["same"]
         fp += said and not pair["same"]
         fn += pair["same"] and not said
