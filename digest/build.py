@@ -262,8 +262,9 @@ def build(
     out = site.output_dir
     # The output is as the last build left it (nobody edited, added or removed a file):
     # its pages and fragments can be kept. The no-op check has just looked.
-    looked = inputs.output if inputs is not None and inputs.output[0] == str(out) else None
-    intact = use_cache and previous.output == (looked or (str(out), freshness.output_digest(out)))
+    looked = inputs is not None and inputs.output[0] == str(out) and inputs.listing is not None
+    before = inputs.listing if inputs is not None and looked else freshness.output_listing(out)
+    intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
     staging = Staging(out, reuse=intact)
     try:
         with timer("render"):
@@ -311,7 +312,9 @@ def build(
     )
     try:
         if use_cache:
-            written = freshness.output_digest(out)
+            paths = [page.path for page in planned.pages] + made.files
+            listing = freshness.updated_listing(out, before or {}, staging.kept, paths)
+            written = freshness.listing_digest(listing)
             state = replace(
                 answers,
                 pages=recorded,

@@ -43,6 +43,8 @@ class Inputs:
     digest: str
     output: tuple[str, str]
     """The output folder and `output_digest` of it, taken at the same time."""
+    listing: Listing | None = None
+    """What that digest was taken of."""
 
 
 def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict[str, object]:
@@ -62,15 +64,52 @@ def inputs_digest(config_path: Path, watched: Iterable[str], options: Mapping[st
     return digest.hexdigest()
 
 
-def output_digest(out: Path) -> str:
-    """Paths, sizes and times of the output files: any change by hand shows."""
-    digest = hashlib.sha256()
+Listing = dict[str, tuple[int, int]]
+"""Output file (path relative to the folder) -> its size and modification time (ns)."""
+
+
+def output_listing(out: Path) -> Listing | None:
+    """Every output file's size and time; None when there is no output folder."""
     if not out.is_dir():
-        return "missing"
+        return None
+    listing: Listing = {}
     for relative, entry in _files(str(out)):
         stat = entry.stat()
-        digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        listing[relative] = (stat.st_size, stat.st_mtime_ns)
+    return listing
+
+
+def listing_digest(listing: Listing | None) -> str:
+    """Paths, sizes and times of the output files: any change by hand shows."""
+    if listing is None:
+        return "missing"
+    digest = hashlib.sha256()
+    for relative in sorted(listing):
+        size, mtime = listing[relative]
+        digest.update(f"{relative}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()
+
+
+def output_digest(out: Path) -> str:
+    return listing_digest(output_listing(out))
+
+
+def updated_listing(
+    out: Path, before: Listing, kept: Iterable[str], paths: Iterable[str]
+) -> Listing:
+    """The listing of `out` after a build that wrote `paths`, of which `kept` are hard
+    links to the previous output's files: their size and time are the ones `before`
+    has, so only the files written are looked at (a few, after an edit)."""
+    kept = set(kept)
+    listing: Listing = {}
+    folder = str(out)
+    for path in paths:
+        known = before.get(path) if path in kept else None
+        if known is None:
+            stat = os.stat(f"{folder}/{path}")
+            known = (stat.st_size, stat.st_mtime_ns)
+        listing[path] = known
+    return listing
 
 
 def _files(top: str, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -130,11 +169,12 @@ def check(
         manifest = json.loads(text)
         watched = [str(w) for w in manifest["watched"]]
         out = Path(manifest["output"])
-        outputs = output_digest(out)
+        listing = output_listing(out)
+        outputs = listing_digest(listing)
         if manifest["output_digest"] != outputs:
             return None, None
         digest = inputs_digest(config_path.resolve(), watched, options)
-        inputs = Inputs(tuple(watched), digest, (str(out), outputs))
+        inputs = Inputs(tuple(watched), digest, (str(out), outputs), listing)
         if manifest["inputs"] != inputs.digest:
             return None, inputs
         summary = str(manifest["summary"])

@@ -265,3 +265,20 @@ def test_an_edit_renders_again_only_what_shows_it(site: Path, tmp_path: Path) ->
     # Its own page; lists show its summary and title, which did not change.
     assert 1 <= again.rendered <= 3, again.rendered
     assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_an_edit_rebuild_records_its_output_as_a_fresh_look_finds_it(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The output's listing after a rebuild is made from what it kept and wrote, not by
+    # looking at every file: it must be what looking would find.
+    assert main(["build", "--config", str(site)]) == 0
+    path = site.parent / "content" / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    assert main(["build", "--config", str(site)]) == 0
+    capsys.readouterr()
+    assert main(["build", "--config", str(site)]) == 0
+    assert capsys.readouterr().out.startswith("Up to date: ")
+    path.write_text(path.read_text(encoding="utf-8") + "\nRain followed at night.\n")
+    again = build(site, jobs=1)
+    assert 1 <= again.rendered <= 3, "the output was still taken as intact"
