@@ -134,22 +134,25 @@ class Staging:
             return [False] * len(paths)
         for parent in sorted({path.rpartition("/")[0] for path in paths}):
             self._folder_for(parent + "/")
+        if os.link not in os.supports_dir_fd:  # Windows: whole paths
+            return [self._link(str(self.out / p), str(self.folder / p), p) for p in paths]
         old = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY)
         new = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
-        kept = []
         try:
-            for path in paths:
-                try:
-                    os.link(path, path, src_dir_fd=old, dst_dir_fd=new)
-                except OSError:
-                    kept.append(False)
-                else:
-                    kept.append(True)
-                    self.kept.add(path)
+            return [self._link(path, path, path, old, new) for path in paths]
         finally:
             os.close(old)
             os.close(new)
-        return kept
+
+    def _link(
+        self, source: str, target: str, path: str, old: int | None = None, new: int | None = None
+    ) -> bool:
+        try:
+            os.link(source, target, src_dir_fd=old, dst_dir_fd=new)
+        except OSError:
+            return False
+        self.kept.add(path)
+        return True
 
     def _folder_for(self, path: str) -> None:
         parent = path.rpartition("/")[0]

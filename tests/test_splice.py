@@ -1,4 +1,5 @@
-"""Files spliced from new bytes and ranges of the previous build's files."""
+"""Files spliced from new bytes and ranges of the previous build's files, and the
+staging folder that keeps the rest as links."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from digest.splice import Slice, joined, resolve, write_parts
+from digest.write import Staging
 
 ITEMS = [f'{{"article": {n}, "text": "{"word " * n}"}}'.encode() for n in range(1, 9)]
 
@@ -76,3 +78,27 @@ def test_an_old_file_cut_short_is_an_error_not_a_short_file(tmp_path: Path) -> N
     parts, _ = joined(b"[", [Slice(old, a, b) for a, b in spans], b",", b"]")
     with pytest.raises(OSError, match="shorter"):
         write_parts(tmp_path / "new.json", parts)
+
+
+@pytest.mark.parametrize("with_folders", [True, False], ids=["linkat", "whole paths"])
+def test_staging_keeps_files_as_links_and_leaves_the_old_output_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_folders: bool
+) -> None:
+    if not with_folders:  # as on Windows, where links cannot be named from open folders
+        monkeypatch.setattr(os, "supports_dir_fd", set())
+    out = tmp_path / "public"
+    (out / "articles").mkdir(parents=True)
+    (out / "index.html").write_text("home")
+    (out / "articles" / "a.html").write_text("article a")
+    staging = Staging(out, reuse=True)
+    kept = staging.keep_all(["index.html", "articles/a.html", "articles/gone.html"])
+    assert kept == [True, True, False]
+    assert staging.kept == {"index.html", "articles/a.html"}
+    staging.write("articles/b.html", b"article b")
+    staging.commit()
+    staging.close()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == [
+        "articles/a.html", "articles/b.html", "index.html",
+    ]  # fmt: skip
+    assert (out / "articles" / "a.html").read_text() == "article a"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"], "the old output is deleted"
