@@ -26,6 +26,7 @@ from digest.config import Config
 from digest.corpus import Entry
 from digest.errors import DigestError
 from digest.facts import Facts, make_facts
+from digest.freshness import Signature
 from digest.models import Article, ArticleTopics, SentenceRef, pickled_as_tuple
 from digest.quotes import Quotation, extract
 from digest.read import read_article
@@ -192,12 +193,6 @@ def _digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
-Signature = tuple[int, int, int, int]
-"""A file's size, modification and change times (ns) and inode: as git's index does,
-a file whose signature is unchanged is taken to be unchanged. Any write changes the
-change time, which no tool can set back."""
-
-
 def signature(path: Path) -> Signature:
     stat = path.stat()
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
@@ -211,13 +206,15 @@ def analyse_all(
     progress: Callable[[int, int], None] | None = None,
     known: Mapping[str, Entry] | None = None,
     seen: Mapping[str, tuple[Signature, str]] | None = None,
+    stamps: Mapping[str, Signature] | None = None,
 ) -> tuple[list[Analysis | Analysed | Entry | Problem], dict[str, tuple[Signature, str]]]:
     """Every file's analysis, in the order given: computed, or from the cache, or, for
     a file whose key `known` holds (the previous corpus has it), just its entry: the
     site-wide stages need nothing more, and pages load the rest when they need it.
 
     A file whose signature is the one `seen` (label -> signature and key) has for it is
-    not even read: its key is the one it had. Returns the signatures for next time.
+    not even read: its key is the one it had. `stamps` (path -> signature) are the
+    signatures the no-op check just took. Returns the signatures for next time.
     `paths` pairs each file with its label for messages; `jobs` is the number of worker
     processes (0: one per CPU). `progress(done, total)` is called as files finish.
     """
@@ -226,7 +223,7 @@ def analyse_all(
     signatures: dict[str, tuple[Signature, str]] = {}
     for number, (path, label) in enumerate(paths):
         try:
-            stamp = signature(path)
+            stamp = (stamps.get(str(path)) if stamps else None) or signature(path)
             before = seen.get(label) if seen else None
             if before is not None and before[0] == stamp and known and before[1] in known:
                 key, data = before[1], b""

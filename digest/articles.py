@@ -14,11 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from digest.analysis import Analyser, Analysis, Job, Problem, Signature, analyse_all
+from digest.analysis import Analyser, Analysis, Job, Problem, analyse_all
 from digest.cache import Cache
 from digest.config import Site
 from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
+from digest.freshness import Signature
 from digest.read import discover
 
 RECENT = 256
@@ -73,6 +74,7 @@ def read_all(
     previous: Corpus = EMPTY,
     drafts: bool = True,
     seen: Mapping[str, tuple[Signature, str]] | None = None,
+    listed: Mapping[str, Signature] | None = None,
 ) -> tuple[Corpus, ArticleStore, dict[str, tuple[Signature, str]]]:
     """Every readable content file, as the corpus and a store of full analyses; each
     bad file is skipped with a warning.
@@ -81,11 +83,12 @@ def read_all(
     (bad front matter, no text, a page URL already taken) is reported and the file left
     out; `--strict` turns those warnings into a failed build. Files the `previous`
     corpus holds unchanged are not analysed, and not even read when their signature is
-    the one `seen` recorded.
+    the one `seen` recorded. `listed`: the content folder's files (relative paths) and
+    signatures, when the no-op check has just taken them.
     """
     topics = {t.slug for t in site.config.topics}
     content = relative_label(site.content_dir, site.root)
-    paths = discover(site.content_dir, content)
+    paths = discover(site.content_dir, content, listed)
     if not paths:
         warn(DigestError("no articles (.md, .markdown, .txt) found", content))
     # Labels are the paths relative to the site, made by string work: Path arithmetic
@@ -100,7 +103,8 @@ def read_all(
     fresh: dict[str, Analysis] = {}
     files: dict[str, tuple[Path, str]] = {}
     taken: dict[str, str] = {}
-    results, signatures = analyse_all(labelled, job, cache, jobs, progress, known, seen)
+    stamps = {f"{folder}/{name}": stamp for name, stamp in (listed or {}).items()}
+    results, signatures = analyse_all(labelled, job, cache, jobs, progress, known, seen, stamps)
     for (path, label), result in zip(labelled, results, strict=True):
         try:
             if isinstance(result, Problem):

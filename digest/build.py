@@ -22,7 +22,6 @@ from functools import partial
 from pathlib import Path
 
 from digest import freshness
-from digest.analysis import Signature
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
@@ -30,6 +29,7 @@ from digest.compare import compare_corpus, compare_topic
 from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
+from digest.freshness import Signature
 from digest.models import SentenceRef
 from digest.outputs import Fragments, fragment_keys
 from digest.overlaps import NONE
@@ -143,8 +143,10 @@ def _plan_site(
     use_cache: bool,
     jobs: int,
     timer: Timer,
+    inputs: freshness.Inputs | None = None,
 ) -> Planned:
-    """Every stage but rendering. `for_output` also vets the output folder, up front."""
+    """Every stage but rendering. `for_output` also vets the output folder, up front;
+    `inputs` are what the no-op check saw of the files."""
     problems: list[DigestError] = []
 
     def warn(problem: DigestError) -> None:
@@ -172,6 +174,7 @@ def _plan_site(
             previous.corpus,
             drafts,
             previous.files,
+            inputs.folders.get(str(site.content_dir)) if inputs else None,
         )
     with timer("topics"):
         terms = Terms()
@@ -252,7 +255,7 @@ def build(
     started = time.perf_counter()
     timer = Timer(log, progress)
     planned = _plan_site(
-        config_path, output_dir, base_url, drafts, True, reporter, use_cache, jobs, timer
+        config_path, output_dir, base_url, drafts, True, reporter, use_cache, jobs, timer, inputs
     )
     if strict and planned.warnings:
         n = len(planned.warnings)

@@ -17,12 +17,17 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.cache import FOLDER, code_fingerprint
 
 MANIFEST = "last-build.json"
+
+Signature = tuple[int, int, int, int]
+"""A file's size, modification and change times (ns) and inode: as git's index does,
+a file whose signature is unchanged is taken to be unchanged. Any write changes the
+change time, which no tool can set back."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,9 @@ class Inputs:
     """The output folder and `output_digest` of it, taken at the same time."""
     listing: Listing | None = None
     """What that digest was taken of."""
+    folders: Mapping[str, Mapping[str, Signature]] = field(default_factory=dict)
+    """Each watched folder's files (relative paths) with the signatures the digest was
+    taken of: the build takes the content files from here instead of looking again."""
 
 
 def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict[str, object]:
@@ -56,11 +64,20 @@ def options(output_dir: Path | None, base_url: str | None, drafts: bool) -> dict
     }
 
 
-def inputs_digest(config_path: Path, watched: Iterable[str], options: Mapping[str, object]) -> str:
+def inputs_digest(
+    config_path: Path,
+    watched: Iterable[str],
+    options: Mapping[str, object],
+    folders: dict[str, Mapping[str, Signature]] | None = None,
+) -> str:
+    """The digest of everything a build reads; `folders` receives each watched folder's
+    files and signatures."""
     digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(json.dumps(options, sort_keys=True).encode())
     for path in [str(config_path), *sorted(watched)]:
-        _hash_tree(Path(path), digest)
+        files = _hash_tree(Path(path), digest)
+        if folders is not None and files is not None:
+            folders[path] = files
     return digest.hexdigest()
 
 
@@ -173,8 +190,9 @@ def check(
         outputs = listing_digest(listing)
         if manifest["output_digest"] != outputs:
             return None, None
-        digest = inputs_digest(config_path.resolve(), watched, options)
-        inputs = Inputs(tuple(watched), digest, (str(out), outputs), listing)
+        folders: dict[str, Mapping[str, Signature]] = {}
+        digest = inputs_digest(config_path.resolve(), watched, options, folders)
+        inputs = Inputs(tuple(watched), digest, (str(out), outputs), listing, folders)
         if manifest["inputs"] != inputs.digest:
             return None, inputs
         summary = str(manifest["summary"])
@@ -183,17 +201,19 @@ def check(
         return None, None
 
 
-def _hash_tree(path: Path, digest: hashlib._Hash) -> None:
+def _hash_tree(path: Path, digest: hashlib._Hash) -> dict[str, Signature] | None:
     """A file's bytes, or every file under a folder (names and signatures), or its
-    absence."""
+    absence. Returns a folder's files and their signatures."""
     digest.update(f"\0{path}\0".encode())
     if path.is_file():
         digest.update(path.read_bytes())
-        return
+        return None
     if not path.is_dir():
         digest.update(b"missing")
-        return
+        return None
+    files: dict[str, Signature] = {}
     for relative, entry in _files(str(path)):
         stat = entry.stat()
-        mark = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        mark = files[relative] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
         digest.update(f"{relative}\0{mark}\n".encode())
+    return files

@@ -12,6 +12,7 @@ import html
 import os
 import re
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,14 +96,27 @@ class _RawBlock:
     level: int = 0
 
 
-def discover(content_dir: Path, label: Path | None = None) -> list[Path]:
-    """Content files in a stable order; hidden and `_`-prefixed entries are skipped."""
+def discover(
+    content_dir: Path, label: Path | None = None, listed: Iterable[str] | None = None
+) -> list[Path]:
+    """Content files in a stable order; hidden and `_`-prefixed entries are skipped.
+    `listed`: every file under the folder (relative paths), when the caller has just
+    looked."""
     if not content_dir.is_dir():
         raise DigestError(
             "content folder not found; create it or set content_dir in config.yaml",
             label or content_dir,
         )
     found: list[tuple[str, str]] = []
+    if listed is not None:
+        top = str(content_dir)
+        for relative in listed:
+            parts = relative.split("/")
+            if any(part.startswith((".", "_")) for part in parts):
+                continue
+            if os.path.splitext(parts[-1])[1].lower() in SUFFIXES:
+                found.append((relative, f"{top}/{relative}"))
+        return [Path(path) for _, path in sorted(found)]
     folders = [(str(content_dir), "")]
     while folders:
         folder, prefix = folders.pop()

@@ -1,10 +1,12 @@
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from digest.clean import compile_rules
 from digest.errors import DigestError
+from digest.freshness import Signature, inputs_digest
 from digest.read import discover, read_article
 
 RULES = compile_rules(())
@@ -154,13 +156,25 @@ def test_binary_file_is_refused(tmp_path: Path) -> None:
         read(tmp_path, "a.txt", b"\x89PNG\r\n\x1a\n\0\0\0")
 
 
-def test_discover_skips_hidden_and_underscore_files(tmp_path: Path) -> None:
-    for name in ("b.md", "a.txt", ".hidden.md", "_draft/x.md", "notes.pdf", "sub/c.markdown"):
+@pytest.mark.parametrize("looked", [False, True], ids=["walked", "from the no-op check"])
+def test_discover_skips_hidden_and_underscore_files(tmp_path: Path, looked: bool) -> None:
+    names = ("b.md", "a.txt", ".hidden.md", "_draft/x.md", "notes.pdf", "sub/c.markdown")
+    names += ("sub/.git/d.md", "sub/a-b.md", "sub-z.md", "C.MD")
+    for name in names:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("Text.", encoding="utf-8")
-    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)] == [
+    listed = None
+    if looked:  # what the no-op check saw of the folder: every file, with its signature
+        folders: dict[str, Mapping[str, Signature]] = {}
+        inputs_digest(tmp_path / "config.yaml", [str(tmp_path)], {}, folders)
+        listed = folders[str(tmp_path)]
+        assert "_draft/x.md" in listed and "notes.pdf" in listed
+    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, None, listed)] == [
+        "C.MD",
         "a.txt",
         "b.md",
+        "sub-z.md",
+        "sub/a-b.md",
         "sub/c.markdown",
     ]
