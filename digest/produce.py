@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 
+from digest.analysis import cpu_count
 from digest.outputs import Fragments, Pair, Spans, other_files, write_outputs
 from digest.publish import Job, few_changes, render
 from digest.site import Page
@@ -53,11 +54,14 @@ def produce(
 
     `keys` are the articles' fragment keys and `kept` the previous build's fragments;
     `side_by_side` allows the forked process (not for a sink in memory, whose files a
-    child could not hand back); `between` runs once the pages are done.
+    child could not hand back; nor with `jobs` 1); `between` runs once the pages are
+    done.
     """
     need = [n for n, key in enumerate(keys) if not kept.has(key)]
     others = partial(_others, records, pages, theme, keys, kept, job, previous)
-    if side_by_side and few_changes(pages, previous, need) and _can_fork() and job.fragments:
+    alone = jobs == 1 or cpu_count() < 2  # one process asked for, or one CPU to run on
+    if side_by_side and not alone and few_changes(pages, previous, need) and _can_fork():
+        assert job.fragments is not None, "a build that writes files makes fragments"
         made = {n: job.fragments(n) for n in need}
         global _beside
         _beside = partial(others, made)
