@@ -117,6 +117,10 @@ def updated_listing(
     """The listing of `out` after a build that wrote `paths`, of which `kept` are hard
     links to the previous output's files: their size and time are the ones `before`
     has, so only the files written are looked at (a few, after an edit)."""
+    paths = list(paths)
+    if len({path.casefold() for path in paths}) != len(paths):
+        # Paths that differ only in case are one file on a case-insensitive disk: look.
+        return output_listing(out) or {}
     kept = set(kept)
     listing: Listing = {}
     folder = str(out)

@@ -19,7 +19,7 @@ from functools import partial
 
 from digest.analysis import cpu_count
 from digest.outputs import Fragments, Pair, Spans, other_files, write_outputs
-from digest.publish import Job, few_changes, render
+from digest.publish import POOL_FROM, Job, keep_unchanged, render
 from digest.site import Page
 from digest.theme import Theme
 from digest.views import Records
@@ -59,8 +59,13 @@ def produce(
     """
     need = [n for n, key in enumerate(keys) if not kept.has(key)]
     others = partial(_others, records, pages, theme, keys, kept, job, previous)
-    alone = jobs == 1 or cpu_count() < 2  # one process asked for, or one CPU to run on
-    if side_by_side and not alone and few_changes(pages, previous, need) and _can_fork():
+    todo = keep_unchanged(pages, previous, job.sink)
+    # Few pages to render: this process renders them while a forked one makes the rest
+    # (unless one process is asked for, or there is one CPU). Many: render with every
+    # core first.
+    few = len(todo) + len(need) < POOL_FROM
+    alone = jobs == 1 or cpu_count() < 2
+    if side_by_side and few and not alone and _can_fork():
         assert job.fragments is not None, "a build that writes files makes fragments"
         made = {n: job.fragments(n) for n in need}
         global _beside
@@ -68,16 +73,14 @@ def produce(
         try:
             with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
                 beside = pool.submit(_call_beside)
-                rendered, _ = render(
-                    pages, replace(job, fragments=None), previous, [], jobs, progress
-                )
+                rendered, _ = render(todo, replace(job, fragments=None), [], jobs, progress)
                 if between:
                     between()
                 keyed, spans, files = beside.result()
         finally:
             _beside = None
     else:
-        rendered, made = render(pages, job, previous, need, jobs, progress)
+        rendered, made = render(todo, job, need, jobs, progress)
         if between:
             between()
         keyed, spans, files = others(made)

@@ -95,24 +95,25 @@ class Job:
     fragments: Callable[[int], tuple[bytes, bytes]] | None
 
 
+def keep_unchanged(pages: Sequence[Page], previous: Mapping[str, str], sink: Sink) -> list[Page]:
+    """Keep every page whose key is `previous`'s for its path (a hard link each, all in
+    one go); returns the pages still to render."""
+    same = [page.path for page in pages if previous.get(page.path) == page.key]
+    kept = dict(zip(same, sink.keep_all(same), strict=True))
+    return [page for page in pages if not kept.get(page.path, False)]
+
+
 def render(
-    pages: Sequence[Page],
+    todo: Sequence[Page],
     job: Job,
-    previous: Mapping[str, str],
     need_fragments: Iterable[int],
     jobs: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[int, dict[int, tuple[bytes, bytes]]]:
-    """Render every page whose key is not `previous`'s for its path; keep the rest.
-
-    Returns how many pages were rendered, and the fragments of the articles in
-    `need_fragments`.
-    """
-    # Keeping a page is a hard link, a system call: all of them first, in one go.
-    same = [page.path for page in pages if previous.get(page.path) == page.key]
-    kept = dict(zip(same, job.sink.keep_all(same), strict=True))
+    """Render the pages of `todo`; returns how many, and the fragments of the articles
+    in `need_fragments`."""
     passes = _Passes(job, jobs, progress)
-    fragments = passes.run([p for p in pages if not kept.get(p.path, False)], list(need_fragments))
+    fragments = passes.run(todo, list(need_fragments))
     return passes.done, fragments
 
 
@@ -156,13 +157,6 @@ class _Passes:
         self.done += pages
         if self.progress:
             self.progress(self.done, self.total)
-
-
-def few_changes(pages: Sequence[Page], previous: Mapping[str, str], need: Sequence[int]) -> bool:
-    """Whether so few pages and fragments are to be made that this process makes them
-    alone (worker processes would cost more to start)."""
-    changed = sum(previous.get(page.path) != page.key for page in pages)
-    return changed + len(need) < POOL_FROM
 
 
 _job: Job | None = None

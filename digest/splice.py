@@ -110,10 +110,13 @@ def _copy(source: int, target: int, part: Slice) -> None:
         except (AttributeError, OSError):  # not Linux, or not between these files
             done = -1
         if done <= 0:
-            data = os.pread(source, count, offset)
-            if len(data) != count:
-                raise OSError(f"{part.path} is shorter than the last build left it")
-            _write(target, data)
+            os.lseek(source, offset, os.SEEK_SET)
+            while count:
+                data = os.read(source, min(count, 1 << 24))
+                if not data:
+                    raise OSError(f"{part.path} is shorter than the last build left it")
+                _write(target, data)
+                count -= len(data)
             return
         offset += done
         count -= done

@@ -114,14 +114,31 @@ class Staging:
         self._removing: Callable[[], object] | None = None
         self.kept: set[str] = set()
         """The files kept from the previous output (by this process)."""
+        self._owner = os.getpid()
 
     def write(self, path: str, data: bytes) -> None:
-        self._folder_for(path)
+        self._make_way(path)
         (self.folder / path).write_bytes(data)
 
     def write_parts(self, path: str, parts: Sequence[Part]) -> None:
+        self._make_way(path)
+        try:
+            write_parts(self.folder / path, parts)
+        except OSError as exc:  # the previous output changed under the build
+            raise DigestError(
+                f"cannot reuse the previous output ({exc}); build again", path
+            ) from None
+
+    def _make_way(self, path: str) -> None:
+        """Ready `path` for writing. A file kept at it is a hard link: writing through
+        it would change the previous output's file, so it goes first. A process whose
+        build is gone (an orphaned worker, its parent killed) writes nothing."""
+        if os.getpid() != self._owner and os.getppid() != self._owner:
+            raise SystemExit(1)
         self._folder_for(path)
-        write_parts(self.folder / path, parts)
+        if path in self.kept:
+            os.unlink(self.folder / path)
+            self.kept.discard(path)
 
     def keep(self, path: str) -> bool:
         return self.keep_all([path])[0]
@@ -136,13 +153,18 @@ class Staging:
             self._folder_for(parent + "/")
         if os.link not in os.supports_dir_fd:  # Windows: whole paths
             return [self._link(str(self.out / p), str(self.folder / p), p) for p in paths]
-        old = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY)
-        new = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
-            return [self._link(path, path, path, old, new) for path in paths]
+            old = os.open(self.out, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:  # the previous output is gone: render everything
+            return [False] * len(paths)
+        try:
+            new = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                return [self._link(path, path, path, old, new) for path in paths]
+            finally:
+                os.close(new)
         finally:
             os.close(old)
-            os.close(new)
 
     def _link(
         self, source: str, target: str, path: str, old: int | None = None, new: int | None = None

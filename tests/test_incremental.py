@@ -11,9 +11,12 @@ import os
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from digest import produce
+from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER
 from digest.cli import main
@@ -207,10 +210,20 @@ def test_a_new_article_changes_what_other_pages_say_about_their_sentences(
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed: int) -> None:
+def test_random_edits_rebuild_to_the_cold_build(
+    site: Path, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Rounds of the edits users make (a sentence changed, an article copied from
     another, one deleted, a date moved), each rebuilt from the last and compared with a
     cold build of the same files."""
+    forked: list[object] = []
+    pool = produce.ProcessPoolExecutor
+
+    def counted(*args: Any, **kwargs: Any) -> object:
+        forked.append(args)
+        return pool(*args, **kwargs)
+
+    monkeypatch.setattr(produce, "ProcessPoolExecutor", counted)
     rng = random.Random(seed)
     content = site.parent / "content"
     build(site, jobs=1)
@@ -241,6 +254,7 @@ def test_random_edits_rebuild_to_the_cold_build(site: Path, tmp_path: Path, seed
         # Two jobs: the small rebuild makes digest.json and the rest in a forked process.
         build(site, jobs=2)
         assert tree(site.parent / "public") == cold(site, tmp_path), (round_number, action)
+    assert forked or cpu_count() < 2, "the rebuilds never made their files side by side"
 
 
 def test_an_edit_that_keeps_size_and_time_is_still_seen(site: Path, tmp_path: Path) -> None:

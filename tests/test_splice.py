@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest.freshness import output_listing, updated_listing
 from digest.splice import Slice, joined, resolve, write_parts
 from digest.write import Staging
 
@@ -64,7 +65,7 @@ def test_without_copy_file_range_the_ranges_are_read(
     def refuse(*args: object) -> int:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(os, "copy_file_range", refuse)
+    monkeypatch.setattr(os, "copy_file_range", refuse, raising=False)
     parts, _ = joined(b"[", [Slice(old, a, b) for a, b in spans], b",\n", b"]")
     assert len(parts) == 3  # the ranges are one, and still copied whole
     target = tmp_path / "new.json"
@@ -102,3 +103,34 @@ def test_staging_keeps_files_as_links_and_leaves_the_old_output_alone(
     ]  # fmt: skip
     assert (out / "articles" / "a.html").read_text() == "article a"
     assert [p.name for p in tmp_path.iterdir()] == ["public"], "the old output is deleted"
+
+
+def test_writing_over_a_kept_file_leaves_the_old_output_alone(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "robots.txt").write_text("old")
+    staging = Staging(out, reuse=True)
+    assert staging.keep_all(["robots.txt"]) == [True]
+    staging.write("robots.txt", b"new")  # a file of a group whose other file was gone
+    assert (out / "robots.txt").read_text() == "old", "written through the hard link"
+    assert "robots.txt" not in staging.kept
+    staging.abort()
+
+
+def test_keeping_from_an_output_that_vanished_keeps_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("home")
+    staging = Staging(out, reuse=True)
+    (out / "index.html").unlink()
+    out.rmdir()
+    assert staging.keep_all(["index.html", "a/b.html"]) == [False, False]
+    staging.abort()
+
+
+def test_a_listing_with_paths_one_case_apart_is_looked_at(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    (out / "static").mkdir(parents=True)
+    (out / "static" / "logo.png").write_bytes(b"png")
+    made = updated_listing(out, {}, [], ["static/Logo.png", "static/logo.png"])
+    assert made == output_listing(out)
