@@ -86,7 +86,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
+# Package scope: the server's thread and the browser end with the browser tests, so the
+# tests after them run in a process without other threads (builds fork only then).
+@pytest.fixture(scope="package")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example, built for and served at http://127.0.0.1:PORT/digest-demo/.
 
@@ -105,7 +107,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     executable = ensure_chromium()
     try:
