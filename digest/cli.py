@@ -57,7 +57,9 @@ def parser() -> argparse.ArgumentParser:
 def run() -> None:
     """The console script: `main`, then exit without freeing the build's objects one by
     one (a tenth of a second on a large site; the system takes the memory back at once).
-    Every file is written and closed, and every thread joined, before `main` returns."""
+    A build that succeeds has written, closed and joined everything before `main`
+    returns; one that fails may leave a state file half written in the cache, which is
+    only ever replaced whole and whose leftovers the next build deletes."""
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -112,51 +112,33 @@ def render(
 ) -> tuple[int, dict[int, tuple[bytes, bytes]]]:
     """Render the pages of `todo`; returns how many, and the fragments of the articles
     in `need_fragments`."""
-    passes = _Passes(job, jobs, progress)
-    fragments = passes.run(todo, list(need_fragments))
-    return passes.done, fragments
-
-
-class _Passes:
-    """The two rendering passes, counting the pages done for the progress bar."""
-
-    def __init__(self, job: Job, jobs: int, progress: Callable[[int, int], None] | None) -> None:
-        self.job = job
-        self.jobs = jobs
-        self.progress = progress
-        self.done = 0
-        self.total = 0
-
-    def run(self, todo: Sequence[Page], need: Sequence[int]) -> dict[int, tuple[bytes, bytes]]:
-        """Every article that needs its page or fragments, then the list pages."""
-        job, jobs = self.job, self.jobs
-        self.total += len(todo)
-        articles: dict[int, Page | None] = {n: None for n in need}
-        rest = []
-        for page in todo:
-            if page.recipe[0] == "article":
-                articles[page.recipe[1]] = page
-            else:
-                rest.append(page)
-        work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
-        fragments: dict[int, tuple[bytes, bytes]] = {}
-        for result in _run(_articles, work, job, jobs):
-            assert isinstance(result, ArticleDone)
-            for slug, quotes in result.matched.items():
-                job.views.matched[(result.article, slug)] = quotes
-            if result.fragments is not None:
-                fragments[result.article] = result.fragments
-            self._advance(articles[result.article] is not None)
-        for remembered in _run(_pages, rest, job, jobs):
-            assert isinstance(remembered, dict)
-            job.views.sentences.update(remembered)
-            self._advance(1)
-        return fragments
-
-    def _advance(self, pages: int) -> None:
-        self.done += pages
-        if self.progress:
-            self.progress(self.done, self.total)
+    articles: dict[int, Page | None] = {n: None for n in need_fragments}
+    rest = []
+    for page in todo:
+        if page.recipe[0] == "article":
+            articles[page.recipe[1]] = page
+        else:
+            rest.append(page)
+    work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
+    fragments: dict[int, tuple[bytes, bytes]] = {}
+    total = len(todo)
+    done = 0
+    for result in _run(_articles, work, job, jobs):
+        assert isinstance(result, ArticleDone)
+        for slug, quotes in result.matched.items():
+            job.views.matched[(result.article, slug)] = quotes
+        if result.fragments is not None:
+            fragments[result.article] = result.fragments
+        done += articles[result.article] is not None
+        if progress:
+            progress(done, total)
+    for remembered in _run(_pages, rest, job, jobs):
+        assert isinstance(remembered, dict)
+        job.views.sentences.update(remembered)
+        done += 1
+        if progress:
+            progress(done, total)
+    return done, fragments
 
 
 _job: Job | None = None
