@@ -11,7 +11,9 @@ lookups are saved.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -20,7 +22,7 @@ import numpy.typing as npt
 from digest.facts import Hashes, Ints
 from digest.rows import Offsets, ranges, scramble, starts
 
-_CHUNK = 1 << 21
+_CHUNK = 1 << 20
 """Candidate (pair, stem) rows looked up at once, to bound memory on large sites."""
 
 
@@ -122,28 +124,37 @@ def _find(known: Hashes, names: Hashes) -> Ints:
 def _measure(
     pairs: npt.NDArray[Any], stem_start: Offsets, stems: Ints
 ) -> tuple[Ints, Offsets, Ints]:
-    """Shared stems of each pair, found by looking each stem of i up among j's."""
+    """Shared stems of each pair, found by looking each stem of i up among j's. The
+    lookups go in chunks, two at a time: NumPy's array passes release the interpreter
+    lock, so two threads keep two CPUs busy."""
     vocabulary = int(stems.max()) + 1 if len(stems) else 1
     owner = np.repeat(np.arange(len(stem_start) - 1, dtype=np.int64), np.diff(stem_start))
     entry_keys = owner * vocabulary + stems
     lengths = np.diff(stem_start)[pairs[:, 0]] if len(pairs) else np.zeros(0, np.int64)
-    counts = np.zeros(len(pairs), np.int64)
-    found_stems: list[Ints] = []
     bounds = np.searchsorted(
         np.cumsum(lengths), np.arange(_CHUNK, int(lengths.sum()) + _CHUNK, _CHUNK)
     )
-    begin = 0
-    for end in [*bounds.tolist(), len(pairs)]:
-        if end <= begin:
-            continue
+    edges = [0, *bounds.tolist(), len(pairs)]
+    spans = [(a, b) for a, b in pairwise(edges) if b > a]
+
+    def chunk(span: tuple[int, int]) -> tuple[Ints, Ints]:
+        begin, end = span
         size = end - begin
         rows = np.repeat(np.arange(size), lengths[begin:end])
         stem = stems[ranges(stem_start[pairs[begin:end, 0]], lengths[begin:end])]
         probe = pairs[begin:end, 1][rows] * vocabulary + stem
         at = np.minimum(np.searchsorted(entry_keys, probe), len(entry_keys) - 1)
         hit = entry_keys[at] == probe
-        counts[begin:end] = np.bincount(rows[hit], minlength=size)
-        found_stems.append(stem[hit])
-        begin = end
-    all_found = np.concatenate(found_stems) if found_stems else np.zeros(0, np.int64)
+        return np.bincount(rows[hit], minlength=size), stem[hit]
+
+    if len(spans) > 1:
+        with ThreadPoolExecutor(2) as pool:
+            measured = list(pool.map(chunk, spans))
+    else:
+        measured = [chunk(span) for span in spans]
+    counts = np.zeros(len(pairs), np.int64)
+    for (begin, end), (found, _) in zip(spans, measured, strict=True):
+        counts[begin:end] = found
+    shared = [found for _, found in measured]
+    all_found = np.concatenate(shared) if shared else np.zeros(0, np.int64)
     return counts, starts(counts), all_found

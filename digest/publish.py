@@ -14,6 +14,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
@@ -166,6 +167,7 @@ def _run(
             for chunk in chunks:
                 yield from task(chunk)
             return
+        _environment(job.theme)  # compiled once, here, for every worker to inherit
         context = multiprocessing.get_context("fork")
         theirs = [c for n, c in enumerate(chunks) if n % workers]
         mine = [c for n, c in enumerate(chunks) if not n % workers]
@@ -189,9 +191,9 @@ def _articles(chunk: Sequence[object]) -> list[object]:
     assert job is not None, "worker started without its job"
     env = _environment(job.theme)
     out: list[object] = []
+    views = job.views
     for work in chunk:
         assert isinstance(work, ArticleWork)
-        views = job.views
         if work.page is not None:
             values = {"article": views.article(work.article)}
             job.sink.write(work.page.path, render_page(env, work.page, job.site, values))
@@ -220,9 +222,15 @@ _environments: dict[int, jinja2.Environment] = {}
 
 
 def _environment(theme: Theme) -> jinja2.Environment:
-    """One Jinja2 environment per theme and process, so templates compile once."""
+    """One Jinja2 environment per theme and process, with every page template
+    compiled: made before the workers fork, they inherit it instead of each compiling
+    the templates again."""
     env = _environments.get(id(theme))
     if env is None:
         _environments.clear()
         env = _environments[id(theme)] = environment(theme)
+        for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+            # A broken template is reported, with its line, by the page that uses it.
+            with suppress(jinja2.TemplateError):
+                env.get_template(name)
     return env

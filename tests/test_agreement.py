@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
+from digest import overlaps
 from digest.agreement import (
     SAME_STATEMENT,
     SentenceTerms,
@@ -102,3 +104,15 @@ def test_remembered_overlaps_give_the_same_agreement() -> None:
         assert remembered.of(a) == fresh.of(a)
         assert remembered.of(b) == fresh.of(b)
     assert (remembered.links == fresh.links).all()
+
+
+def test_lookups_in_many_chunks_give_the_same_agreement(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large sites measure pairs in chunks, two threads at a time; tiny chunks here.
+    index, pairs = load()
+    whole = compare(index)
+    monkeypatch.setattr(overlaps, "_CHUNK", 16)
+    chunked = compare(index)
+    assert (chunked.links == whole.links).all()
+    assert (chunked.overlaps.counts == whole.overlaps.counts).all()
+    assert (chunked.overlaps.shared == whole.overlaps.shared).all()
+    assert any(b in chunked.of(a) for a, b, same in pairs if same)

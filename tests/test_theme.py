@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from digest.build import build
+from digest.errors import DigestError
 from digest.theme import BUNDLED, load_theme
 from tests.conftest import copy_example
 
@@ -91,3 +93,21 @@ def test_the_readme_example_extends_the_template_it_replaces(tmp_path: Path) -> 
     sheets = [link["href"] for link in topic.find_all("link", rel="stylesheet")]
     assert sheets == ["../static/style.css", "../static/site.css"]
     assert topic.h1.get_text() == "Taiwan" and (out / "static" / "site.css").is_file()
+
+
+def test_a_broken_template_is_an_error_naming_its_line_only_when_a_page_uses_it(
+    tmp_path: Path,
+) -> None:
+    config = copy_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "unused.html").write_text("<p>{% if %}</p>\n", encoding="utf-8")
+    out = build(config).output_dir
+    assert read(out, "sources.html").h1 is not None
+    (tmp_path / "templates" / "sources.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{% for s in %}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DigestError) as raised:
+        build(config)
+    assert raised.value.path is not None and raised.value.path.name == "sources.html"
+    assert raised.value.line == 2 and "template error" in raised.value.message
