@@ -22,7 +22,7 @@ import numpy.typing as npt
 from digest.facts import Hashes, Ints
 from digest.rows import Offsets, ranges, scramble, starts
 
-_CHUNK = 1 << 20
+_CHUNK = 1 << 19
 """Candidate (pair, stem) rows looked up at once, to bound memory on large sites."""
 
 
