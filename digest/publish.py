@@ -167,7 +167,7 @@ def _run(
             for chunk in chunks:
                 yield from task(chunk)
             return
-        _environment(job.theme)  # compiled once, here, for every worker to inherit
+        _compile_all(job.theme)
         context = multiprocessing.get_context("fork")
         theirs = [c for n, c in enumerate(chunks) if n % workers]
         mine = [c for n, c in enumerate(chunks) if not n % workers]
@@ -222,15 +222,20 @@ _environments: dict[int, jinja2.Environment] = {}
 
 
 def _environment(theme: Theme) -> jinja2.Environment:
-    """One Jinja2 environment per theme and process, with every page template
-    compiled: made before the workers fork, they inherit it instead of each compiling
-    the templates again."""
+    """One Jinja2 environment per theme and process, so templates compile once."""
     env = _environments.get(id(theme))
     if env is None:
         _environments.clear()
         env = _environments[id(theme)] = environment(theme)
-        for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-            # A broken template is reported, with its line, by the page that uses it.
-            with suppress(jinja2.TemplateError):
-                env.get_template(name)
     return env
+
+
+def _compile_all(theme: Theme) -> None:
+    """Compile every page template before the workers fork, so they inherit them
+    instead of each compiling them again. (In one process, templates compile as pages
+    need them.)"""
+    env = _environment(theme)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        # A broken template is reported, with its line, by the page that uses it.
+        with suppress(jinja2.TemplateError):
+            env.get_template(name)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from digest import publish
 from digest.build import build
 from digest.errors import DigestError
 from digest.theme import BUNDLED, load_theme
@@ -111,3 +112,16 @@ def test_a_broken_template_is_an_error_naming_its_line_only_when_a_page_uses_it(
         build(config)
     assert raised.value.path is not None and raised.value.path.name == "sources.html"
     assert raised.value.line == 2 and "template error" in raised.value.message
+
+
+def test_templates_compiled_before_workers_fork_skip_a_broken_one(tmp_path: Path) -> None:
+    copy_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "unused.html").write_text("<p>{% if %}</p>\n", encoding="utf-8")
+    theme = load_theme("default", tmp_path)
+    publish._compile_all(theme)  # what a parallel render does before it forks
+    env = publish._environment(theme)
+    assert env.cache is not None
+    compiled = {name for _, name in env.cache}
+    assert {"article.html", "topic.html", "base.html", "_macros.html"} <= compiled
+    assert "unused.html" not in compiled
