@@ -31,7 +31,7 @@ from digest.models import Article, ArticleTopics, SentenceRef, pickled_as_tuple
 from digest.quotes import Quotation, extract
 from digest.read import read_article
 from digest.sentences import words
-from digest.summarise import Summariser, article_candidates
+from digest.summarise import Candidate, Summariser
 from digest.syndication import Shingles, shingles
 from digest.terms import Terms
 from digest.topics import TopicMatcher
@@ -104,9 +104,11 @@ class Analyser:
             article = read_article(path, self._content_dir, self._rules, Path(label), data)
         except DigestError as problem:
             return Problem(problem.message, label, problem.line)
-        facts, topics = describe(article, self._terms, self._matcher, self._order, self._hashes)
+        facts, topics, candidates = describe(
+            article, self._terms, self._matcher, self._order, self._hashes
+        )
         quotations = extract(article)
-        summary = self._summariser.pick([article_candidates(article)])
+        summary = self._summariser.pick([candidates])
         return Analysis(
             article=article,
             entry=entry_of(article, key, topics, summary, quotations),
@@ -118,33 +120,44 @@ class Analyser:
         )
 
 
+class Described(NamedTuple):
+    facts: Facts
+    topics: ArticleTopics
+    candidates: list[Candidate]
+    """The article's summary candidates, with the words counted and stemmed here."""
+
+
 def describe(
     article: Article,
     terms: Terms,
     matcher: TopicMatcher | None = None,
     order: Sequence[str] = (),
     hashes: dict[str, int] | None = None,
-) -> tuple[Facts, ArticleTopics]:
-    """The article's facts and topic assignment, from one pass over its words."""
+) -> Described:
+    """The article's facts, topic assignment and summary candidates, from one pass over
+    its words: tokenising and stemming is most of an article's analysis, so the summary
+    takes its words from here rather than tokenise them again."""
     stop = terms.stop_words
     stems: dict[int, frozenset[str]] = {}
     hits = []
     counts = []
+    candidates = []
     for sentence in article.sentences:
         tokens = words(sentence.text)
         counts.append(len(tokens))
         stemmed = [terms.stem(t) for t in tokens]
         hits.append(matcher.hits_in(tokens, stemmed) if matcher else ())
         if article.is_prose(sentence):
-            stems[sentence.index] = frozenset(
-                s
-                for t, s in zip(tokens, stemmed, strict=True)
-                if len(t) > 1 and t.lower() not in stop
-            )
+            kept = [(t, s) for t, s in zip(tokens, stemmed, strict=True) if t.lower() not in stop]
+            content = stems[sentence.index] = frozenset(s for t, s in kept if len(t) > 1)
+            ref = SentenceRef(article.id, sentence.index)
+            lexical = tuple(s for _, s in kept if s)
+            candidates.append(Candidate(ref, sentence.text, len(tokens), lexical, content))
     member = {h.topic for sentence_hits in hits for h in sentence_hits}
     member |= set(article.forced_topics)
     topics = ArticleTopics(article.id, tuple(hits), tuple(slug for slug in order if slug in member))
-    return make_facts(article, stems, topics, order, counts, hashes), topics
+    facts = make_facts(article, stems, topics, order, counts, hashes)
+    return Described(facts, topics, candidates)
 
 
 def entry_of(

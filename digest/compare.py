@@ -178,7 +178,7 @@ def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
 
     items = []
     for article in articles:
-        facts, topics = describe(article, terms)
+        facts, topics, _ = describe(article, terms)
         entry = entry_of(article, article.id, topics, (), extract(article))
         items.append(Item(entry, facts, shingles(article)))
     return assemble(EMPTY, items)

@@ -21,7 +21,11 @@ from sumy.summarizers.lex_rank import LexRankSummarizer
 class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
     def _to_words_set(self, sentence: Any) -> list[str]:
         """sumy's word list (normalised, stop words out, stemmed), memoised per word:
-        the same few thousand words recur in every sentence."""
+        the same few thousand words recur in every sentence. A sentence whose analysis
+        already stemmed its words brings them (`terms`)."""
+        known: tuple[str, ...] | None = getattr(sentence, "terms", None)
+        if known is not None:
+            return list(known)
         stop_words = self._stop_words
         memo: tuple[object, dict[str, str]] | None = getattr(self, "_memo", None)
         if memo is None or memo[0] is not stop_words:

@@ -28,15 +28,23 @@ from digest.splice import Part, joined
 
 INDEX = "search-index.js"
 PAGE = "search.html"
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
     """The text as search.js matches it (keep the two in step): decomposed (NFKD), marks
     (accents) removed, lower case, runs of anything but letters and digits a space."""
-    if not text.isascii():  # plain ASCII has nothing to decompose
-        text = unicodedata.normalize("NFKD", text).translate(_MARKS)
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+    return " ".join(_WORD.findall(_unmarked(text).lower()))
+
+
+def _unmarked(text: str) -> str:
+    if text.isascii():  # plain ASCII has nothing to decompose
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    # Most non-ASCII news text is curly quotes and dashes, with no mark to delete: look
+    # at each distinct character once rather than translate every one.
+    marks = {ord(c): None for c in set(text) if _MARKS[ord(c)] is None}
+    return text.translate(marks) if marks else text
 
 
 class _Marks(dict[int, int | None]):
@@ -75,9 +83,7 @@ def search_index(
             "source": f"{len(topic.articles)} articles",
             "date": "",
             "summary": topic.description or summary,
-            "words": _distinct(
-                fold(" ".join((topic.name, topic.description, *topic.keywords, summary)))
-            ),
+            "words": _distinct(" ".join((topic.name, topic.description, *topic.keywords, summary))),
         }
         entries.append(_json(fields))
     head = b"/* digest search index; made by `digest build`. */\nwindow.DIGEST_SEARCH = ["
@@ -98,16 +104,17 @@ def article_entry(article: Article, summary: Sequence[SentenceRef]) -> bytes:
             "date": date_text(article.date),
             "summary": text,
             "words": _distinct(
-                fold(" ".join((article.title, article.source, article.author or "", body)))
+                " ".join((article.title, article.source, article.author or "", body))
             ),
         }
     )
 
 
-def _distinct(folded: str) -> str:
-    """Each word once, in first-seen order: search.js asks only whether a word is there,
-    and a news article repeats most of its words (the index is half the size)."""
-    return " ".join(dict.fromkeys(folded.split()))
+def _distinct(text: str) -> str:
+    """The folded words of `text`, each once, in first-seen order: search.js asks only
+    whether a word is there, and a news article repeats most of its words (the index is
+    half the size)."""
+    return " ".join(dict.fromkeys(_WORD.findall(_unmarked(text).lower())))
 
 
 def _json(entry: dict[str, str]) -> bytes:

@@ -67,6 +67,22 @@ class Candidate:
 
     ref: SentenceRef
     text: str
+    length: int | None = None
+    """Its words, when the caller has counted them (else counted here)."""
+    terms: tuple[str, ...] | None = None
+    """Its stems as LexRank weighs them (stop words out, repeats kept), when known."""
+    content: frozenset[str] | None = None
+    """Its content stems (`Terms.content`), when known."""
+
+
+class _Sentence(SumySentence):  # type: ignore[misc]
+    """A sumy sentence that brings its stems along, so LexRank need not tokenise it."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, candidate: Candidate, tokenizer: Tokenizer) -> None:
+        super().__init__(candidate.text, tokenizer)
+        self.terms = candidate.terms
 
 
 class Summariser:
@@ -104,7 +120,7 @@ class Summariser:
         for group in groups:
             sentences = []
             for candidate in group:
-                sentence = SumySentence(candidate.text, self._tokenizer)
+                sentence = _Sentence(candidate, self._tokenizer)
                 by_sentence[id(sentence)] = candidate
                 sentences.append(sentence)
             paragraphs.append(Paragraph(sentences))
@@ -142,7 +158,7 @@ class Summariser:
         by_ref = {c.ref: c for c in ranked}
         return self.choose(
             [c.ref for c in ranked],
-            lambda ref: len(words(by_ref[ref].text)),
+            lambda ref: _length(by_ref[ref]),
             lambda ref: self._content(by_ref[ref]),
             support,
             position,
@@ -219,6 +235,8 @@ class Summariser:
         (so they can be weighted), else the stems of its text."""
         if self._index is not None:
             return self._index.stems(candidate.ref) or frozenset()
+        if candidate.content is not None:
+            return candidate.content
         return frozenset(self._terms.content(candidate.text))
 
     def _alike(self, a: frozenset[Any], b: frozenset[Any]) -> bool:
@@ -226,6 +244,10 @@ class Summariser:
         if self._index is not None:
             return same_statement_score(a, b, self._index.weights) > limit
         return similarity(a, b) > limit
+
+
+def _length(candidate: Candidate) -> int:
+    return len(words(candidate.text)) if candidate.length is None else candidate.length
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:

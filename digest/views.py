@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from digest.analysis import Analysis
 from digest.archive import list_context
 from digest.articles import ArticleStore
@@ -203,16 +205,15 @@ class Views:
         if slug not in entry.topics:
             return ()
         start = int(corpus.sentence_start[article])
-        number = self._topic_number[slug]
-        hit = [
-            i
-            for i in range(entry.sentence_count)
-            if number
-            in corpus.topic_ids[corpus.topic_start[start + i] : corpus.topic_start[start + i + 1]]
-        ]
-        if not hit:
-            hit = [i for i in range(entry.sentence_count) if corpus.prose[start + i]]
-        return tuple(SentenceRef(entry.id, i) for i in hit)
+        end = start + entry.sentence_count
+        # One array operation over the article's topic hits, not one per sentence.
+        bounds = corpus.topic_start[start : end + 1]
+        ids = corpus.topic_ids[bounds[0] : bounds[-1]]
+        owner = np.repeat(np.arange(entry.sentence_count), np.diff(bounds))
+        hit = np.unique(owner[ids == self._topic_number[slug]])
+        if not len(hit):
+            hit = np.flatnonzero(corpus.prose[start:end])
+        return tuple(SentenceRef(entry.id, i) for i in hit.tolist())
 
     def topic(self, slug: str) -> TopicView:
         found = self._topics.get(slug)

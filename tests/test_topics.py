@@ -75,7 +75,7 @@ def test_cover_gathers_members_and_their_matched_sentences() -> None:
     c = article("c", "Nothing about either here.", forced=("elections",))
     items = []
     for x in (a, b, c):
-        facts, topics = describe(x, Terms(), matcher(), ORDER)
+        facts, topics, _ = describe(x, Terms(), matcher(), ORDER)
         items.append(Item(entry_of(x, x.id, topics, (), ()), facts, shingles(x)))
     corpus = assemble(EMPTY, items)
     elections, trade = cover(TOPICS, corpus)
