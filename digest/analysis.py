@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from digest.cache import Cache
+from digest.cache import Cache, Packed
 from digest.clean import compile_rules
 from digest.config import Config
 from digest.corpus import Entry
@@ -38,6 +38,9 @@ from digest.topics import TopicMatcher
 
 POOL_FROM = 16
 """Fewer files than this are analysed in-process: starting workers costs more."""
+
+PACK = 32
+"""Files a worker analyses and stores together (one cache file, one reply)."""
 
 
 @pickled_as_tuple
@@ -282,10 +285,14 @@ def _compute(
         yield from (_stored(cache, analyser, item) for item in work)
         return
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(work) // (workers * 4)))
+    size = max(1, min(PACK, len(work) // (workers * 4)))
+    batches = [work[i : i + size] for i in range(0, len(work), size)]
     start = (job, cache)
     with ProcessPoolExecutor(workers, context, initializer=_start, initargs=start) as pool:
-        yield from pool.map(_analyse, work, chunksize=chunk)
+        for results, packed in pool.map(_analyse, batches):
+            if packed is not None:
+                cache.register(packed)
+            yield from results
 
 
 def _stored(
@@ -318,10 +325,18 @@ def _start(job: Job, cache: Cache) -> None:
     _worker = (Analyser(job), cache)
 
 
-def _analyse(item: tuple[str, Path, str, bytes]) -> Analysis | Analysed | Problem:
+def _analyse(
+    batch: Sequence[tuple[str, Path, str, bytes]],
+) -> tuple[list[Analysis | Analysed | Problem], Packed | None]:
+    """A batch of files, analysed and stored in one pack; what the build process needs
+    of each, and where the pack put them."""
     assert _worker is not None, "worker started without its job"
     analyser, cache = _worker
-    result = _stored(cache, analyser, item)
-    if isinstance(result, Analysis) and cache.folder is not None:
-        return Analysed(result.entry, result.facts, result.shingles)
-    return result
+    results = [analyser.analyse(path, label, data, key) for key, path, label, data in batch]
+    done = [(r.entry.key, r) for r in results if isinstance(r, Analysis)]
+    packed = cache.store_pack(done)
+    if cache.folder is None:
+        return list(results), None
+    return [
+        Analysed(r.entry, r.facts, r.shingles) if isinstance(r, Analysis) else r for r in results
+    ], packed

@@ -18,7 +18,7 @@ import pytest
 from digest import produce
 from digest.analysis import cpu_count
 from digest.build import build
-from digest.cache import FOLDER
+from digest.cache import FOLDER, Cache
 from digest.cli import main
 from tests.conftest import SiteMaker
 
@@ -68,7 +68,9 @@ def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path)
     out = site.parent / "public"
     build(site, jobs=2)  # the pool computes and caches every article
     assert tree(out) == cold(site, tmp_path)
-    assert len(list((site.parent / FOLDER / "analysis").glob("*.pickle"))) == len(SEEDS) + 16
+    assert len(analyses(site).stored()) == len(SEEDS) + 16
+    packs = list((site.parent / FOLDER / "analysis").glob("*.pack"))
+    assert 2 <= len(packs) < len(SEEDS) + 16  # the workers stored them in a few files
 
     edited = content / "variant-03.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("said", "stated"), "utf-8")
@@ -90,6 +92,38 @@ def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path)
     rebuilt = tree(out)
     assert rebuilt == cold(site, tmp_path)
     assert b"Lost" in rebuilt["404.html"] and b"Rebuilt" in rebuilt["index.html"]
+
+
+def analyses(site: Path) -> Cache:
+    return Cache(site.parent / FOLDER, "analysis", b"")
+
+
+def test_packs_of_deleted_articles_shrink_and_go(site: Path, tmp_path: Path) -> None:
+    build(site, jobs=2)
+    folder = site.parent / FOLDER / "analysis"
+    size = sum(p.stat().st_size for p in folder.glob("*.pack"))
+    kept = sorted((site.parent / "content").iterdir())[:3]
+    for path in sorted((site.parent / "content").iterdir())[3:]:
+        path.unlink()
+    build(site, jobs=2)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    # What is left of the packs holds the three articles, and nothing much else.
+    assert len(analyses(site).stored()) == len(kept)
+    assert sum(p.stat().st_size for p in folder.glob("*.pack")) < size / 3
+    shutil.rmtree(site.parent / "public")  # every page needs its article again
+    build(site, jobs=2)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_a_corrupt_pack_is_recomputed(site: Path, tmp_path: Path) -> None:
+    build(site, jobs=2)
+    packs = sorted((site.parent / FOLDER / "analysis").glob("*.pack"))
+    packs[0].write_bytes(packs[0].read_bytes()[:-100])  # the last entry cut short
+    packs[1].write_bytes(packs[1].read_bytes()[:50])  # the head cut short
+    shutil.rmtree(site.parent / "public")
+    build(site, jobs=2)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    assert len(analyses(site).stored()) == len(SEEDS) + 16
 
 
 def test_corrupt_cache_entries_are_recomputed(site: Path, tmp_path: Path) -> None:
