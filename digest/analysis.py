@@ -148,7 +148,7 @@ def describe(
     for sentence in article.sentences:
         tokens = words(sentence.text)
         counts.append(len(tokens))
-        stemmed = [terms.stem(t) for t in tokens]
+        stemmed = terms.stem_all(tokens)
         hits.append(matcher.hits_in(tokens, stemmed) if matcher else ())
         if article.is_prose(sentence):
             kept = [(t, s) for t, s in zip(tokens, stemmed, strict=True) if t.lower() not in stop]

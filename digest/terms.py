@@ -37,6 +37,13 @@ class Terms:
             self._stems[word] = stem
         return stem
 
+    def stem_all(self, tokens: list[str]) -> list[str]:
+        """`stem` of each token: one list lookup, as nearly every word was seen before."""
+        found = list(map(self._stems.get, tokens))
+        if all(found):
+            return found  # type: ignore[return-value]
+        return [s or self.stem(t) for s, t in zip(found, tokens, strict=True)]
+
     def stems(self, text: str) -> list[str]:
         """Every word of `text`, stemmed, in order (for phrase matching)."""
         return [self.stem(w) for w in words(text)]

@@ -45,6 +45,7 @@ class TopicMatcher:
                 if stems:
                     entry = _Keyword(topic.slug, keyword, stems, exact)
                     self._by_first.setdefault(stems[0], []).append(entry)
+        self._firsts = frozenset(self._by_first)
 
     def hits(self, text: str) -> tuple[TopicHit, ...]:
         """The topics whose keywords occur in `text`, each with the keywords found."""
@@ -53,8 +54,11 @@ class TopicMatcher:
 
     def hits_in(self, tokens: Sequence[str], stems: Sequence[str]) -> tuple[TopicHit, ...]:
         """`hits` for a sentence already split into words and stemmed."""
+        firsts = self._firsts
+        if firsts.isdisjoint(stems) and firsts.isdisjoint(tokens):
+            return ()  # most sentences: two set operations instead of a loop over words
         found: dict[str, list[str]] = {}
-        for i in range(len(tokens)):
+        for i in [i for i, s in enumerate(stems) if s in firsts or tokens[i] in firsts]:
             for key in (stems[i], tokens[i]):
                 for kw in self._by_first.get(key, ()):
                     seq = tokens if kw.exact else stems
