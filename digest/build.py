@@ -249,9 +249,11 @@ def build(
     jobs: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
     inputs: freshness.Inputs | None = None,
+    linger: bool = False,
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail).
-    `inputs`: the digest of the inputs taken just before (the CLI's no-op check)."""
+    `inputs`: the digest of the inputs taken just before (the CLI's no-op check);
+    `linger`: return while the previous output is still being deleted (by `rm`)."""
     started = time.perf_counter()
     timer = Timer(log, progress)
     planned = _plan_site(
@@ -328,7 +330,7 @@ def build(
             options = freshness.options(output_dir, base_url, drafts)
             _remember(planned, state, result, options, written, inputs)
     finally:
-        staging.close()
+        staging.close(wait=not linger)
     return result
 
 

@@ -126,6 +126,7 @@ def _build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             progress=progress,
             inputs=inputs,
+            linger=True,  # the process ends now; `rm` finishes deleting the old output
         )
     finally:
         progress.close()

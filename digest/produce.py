@@ -59,11 +59,11 @@ def produce(
     """
     need = [n for n, key in enumerate(keys) if not kept.has(key)]
     others = partial(_others, records, pages, theme, keys, kept, job, previous)
-    todo = keep_unchanged(pages, previous, job.sink)
-    # Few pages to render: this process renders them while a forked one makes the rest
-    # (unless one process is asked for, or there is one CPU). Many: render with every
-    # core first.
-    few = len(todo) + len(need) < POOL_FROM
+    # Few pages to render: this process links the unchanged pages and renders the rest
+    # while a forked one makes the other files (unless one process is asked for, or
+    # there is one CPU). Many: render with every core first.
+    changed = sum(previous.get(page.path) != page.key for page in pages)
+    few = changed + len(need) < POOL_FROM
     alone = jobs == 1 or cpu_count() < 2
     if side_by_side and few and not alone and _can_fork():
         assert job.fragments is not None, "a build that writes files makes fragments"
@@ -73,6 +73,7 @@ def produce(
         try:
             with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as pool:
                 beside = pool.submit(_call_beside)
+                todo = keep_unchanged(pages, previous, job.sink)
                 rendered, _ = render(todo, replace(job, fragments=None), [], jobs, progress)
                 if between:
                     between()
@@ -80,6 +81,7 @@ def produce(
         finally:
             _beside = None
     else:
+        todo = keep_unchanged(pages, previous, job.sink)
         rendered, made = render(todo, job, need, jobs, progress)
         if between:
             between()

@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from digest.config import Site
@@ -111,7 +111,7 @@ class Staging:
         self.folder.mkdir()
         self._reuse = reuse and out.is_dir()
         self._made: set[str] = {""}
-        self._removing: Callable[[], object] | None = None
+        self._removing: subprocess.Popen[bytes] | threading.Thread | None = None
         self.kept: set[str] = set()
         """The files kept from the previous output (by this process)."""
         self._owner = os.getpid()
@@ -196,29 +196,33 @@ class Staging:
             raise
         self._removing = _remove_beside(previous)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         """Wait until the previous site is deleted (an interrupted deletion is finished
-        by the next build's `recover`)."""
-        if self._removing is not None:
-            self._removing()
-            self._removing = None
+        by the next build's `recover`). Without `wait`, a deletion by `rm` goes on after
+        this process ends: a command line build need not wait for it (0.2 s for 14,000
+        pages), the new site is in place already."""
+        removing, self._removing = self._removing, None
+        if isinstance(removing, threading.Thread):
+            removing.join()
+        elif removing is not None and wait:
+            removing.wait()
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _remove_beside(folder: Path) -> Callable[[], object]:
-    """Start deleting `folder`; returns what waits for the end. `rm -rf` where there is
-    one: unlinking 15,000 files from a Python thread would wait for the interpreter lock
-    after every file while the build goes on."""
+def _remove_beside(folder: Path) -> subprocess.Popen[bytes] | threading.Thread:
+    """Start deleting `folder`. `rm -rf` where there is one: unlinking 15,000 files from
+    a Python thread would wait for the interpreter lock after every file while the build
+    goes on. (Its own session: a Ctrl-C meant for the next command does not stop it.)"""
     rm = shutil.which("rm") if os.name == "posix" else None
     if rm is not None:
         try:
-            process = subprocess.Popen([rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL)
+            return subprocess.Popen(
+                [rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, start_new_session=True
+            )
         except OSError:
             pass
-        else:
-            return process.wait
     thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
     thread.start()
-    return thread.join
+    return thread

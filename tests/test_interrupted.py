@@ -107,3 +107,39 @@ def test_folders_of_a_running_build_are_left_alone(tmp_path: Path) -> None:
     mine.mkdir()
     recover(out)
     assert mine.is_dir()
+
+
+def test_the_command_line_leaves_the_old_output_to_rm(
+    make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`digest build` ends while `rm` deletes the previous output; `build()`, which a
+    long-lived process (serve) calls, waits for it. A leftover is the next build's."""
+    from digest import write
+    from digest.cli import main
+
+    config = make_site(CONFIG, {"a.txt": "The harbour reopened on Monday, officials said.\n"})
+    started: list[list[str]] = []
+    waited: list[list[str]] = []
+    real = subprocess.Popen
+
+    class Watched(real):  # type: ignore[type-arg, misc]
+        def __init__(self, args: list[str], **options: object) -> None:
+            super().__init__(args, **options)
+            started.append(args)
+
+        def wait(self, timeout: float | None = None) -> int:
+            waited.append(self.args)
+            return super().wait(timeout)
+
+    monkeypatch.setattr(write.subprocess, "Popen", Watched)
+    out = config.parent / "public"
+    for run in range(2):
+        text = f"The harbour reopened on day {run}, officials said.\n"
+        (config.parent / "content" / "a.txt").write_text(text)
+        assert main(["build", "--config", str(config)]) == 0
+    assert started and waited == []
+    (config.parent / "content" / "a.txt").write_text("The harbour reopened on day 3.\n")
+    build(config)
+    assert waited == [started[-1]]
+    assert not list(config.parent.glob(".public.digest-old-*"))
+    assert b"day 3" in (out / "articles" / "a.html").read_bytes()
