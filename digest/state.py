@@ -77,17 +77,17 @@ class _Places:
         self._by_id = {
             id(q): (n, i) for n, e in enumerate(entries) for i, q in enumerate(e.quotations)
         }
-        self._by_value: dict[Quotation, tuple[int, int]] | None = None
+        self._number: dict[str, int] | None = None
 
     def of(self, quotation: Quotation) -> tuple[int, int]:
         found = self._by_id.get(id(quotation))
         if found is not None:
             return found
-        if self._by_value is None:
-            self._by_value = {
-                q: (n, i) for n, e in enumerate(self._entries) for i, q in enumerate(e.quotations)
-            }
-        return self._by_value[quotation]
+        # An article analysed again: look among its own quotations only.
+        if self._number is None:
+            self._number = {e.id: n for n, e in enumerate(self._entries)}
+        number = self._number[quotation.ref.article]
+        return number, self._entries[number].quotations.index(quotation)
 
 
 class StateStore:
