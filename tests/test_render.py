@@ -1,6 +1,9 @@
+from types import SimpleNamespace
+from typing import Any
+
 import pytest
 
-from digest.render import relative_url
+from digest.render import linker, relative_url
 
 
 @pytest.mark.parametrize(
@@ -22,3 +25,15 @@ from digest.render import relative_url
 )
 def test_relative_url(page: str, target: str, expected: str) -> None:
     assert relative_url(page, target) == expected
+    # Pages get `url()` bound to themselves; it must answer the same.
+    site: Any = SimpleNamespace(base_url="https://user.github.io/repo/")
+    assert linker(page, site)(target) == expected
+
+
+def test_the_404_page_links_absolutely_when_there_is_a_base_url() -> None:
+    site: Any = SimpleNamespace(base_url="https://user.github.io/repo/")
+    assert linker("404.html", site)("static/style.css") == (
+        "https://user.github.io/repo/static/style.css"
+    )
+    site = SimpleNamespace(base_url="")
+    assert linker("404.html", site)("static/style.css") == "static/style.css"
