@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -60,6 +61,7 @@ def _date(text: str) -> dt.date:
 def _serve(args: argparse.Namespace) -> int:
     from digest.serve import DevServer, serve
 
+    gc.enable()  # (`run` turns it off for one-shot commands; this one runs for hours)
     server = DevServer(args.config, args.host, args.port, args.base_url, args.drafts)
     try:
         return serve(server)

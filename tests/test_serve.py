@@ -112,3 +112,29 @@ def test_without_base_url_serves_at_the_root(make_site: SiteMaker) -> None:
         assert status == 200 and "atom.xml" not in home, "no feeds without a base_url"
     finally:
         server.stop()
+
+
+def test_serve_runs_with_the_cyclic_collector_on(
+    make_site: SiteMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console script turns Python's collector off (a build's objects live until the
+    process ends); `digest serve` runs for hours and must turn it back on."""
+    import gc
+
+    import digest.serve
+    from digest.cli import main
+
+    config = make_site("title: Watch\n", {"a.txt": "The harbour reopened on Monday.\n"})
+    seen: list[bool] = []
+
+    def fake_serve(server: DevServer) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(digest.serve, "serve", fake_serve)
+    gc.disable()
+    try:
+        assert main(["serve", "--config", str(config), "--port", "0"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]
