@@ -209,13 +209,13 @@ def _digest(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
-def signature(path: Path) -> Signature:
-    stat = path.stat()
+def signature(path: str | Path) -> Signature:
+    stat = os.stat(path)
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
 def analyse_all(
-    paths: Sequence[tuple[Path, str]],
+    paths: Sequence[tuple[str, str]],
     job: Job,
     cache: Cache,
     jobs: int = 0,
@@ -239,12 +239,13 @@ def analyse_all(
     signatures: dict[str, tuple[Signature, str]] = {}
     for number, (path, label) in enumerate(paths):
         try:
-            stamp = (stamps.get(str(path)) if stamps else None) or signature(path)
+            stamp = (stamps.get(path) if stamps else None) or signature(path)
             before = seen.get(label) if seen else None
             if before is not None and before[0] == stamp and known and before[1] in known:
                 key, data = before[1], b""
             else:
-                data = path.read_bytes()
+                with open(path, "rb") as file:
+                    data = file.read()
                 key = cache.key(label.encode(), data)
         except OSError as exc:
             results[number] = Problem(f"cannot read the file ({exc.strerror})", label, None)
@@ -261,7 +262,7 @@ def analyse_all(
         if isinstance(found, Analysis):
             results[number] = found
         else:
-            missing.append((number, key, path, label, data))
+            missing.append((number, key, Path(path), label, data))
     done = len(paths) - len(missing)
     if progress:
         progress(done, len(paths))

@@ -32,7 +32,7 @@ class ArticleStore:
         job: Job,
         cache: Cache,
         fresh: Mapping[str, Analysis],
-        files: Mapping[str, tuple[Path, str]],
+        files: Mapping[str, tuple[str, str]],
     ) -> None:
         self._job = job
         self._cache = cache
@@ -58,7 +58,7 @@ class ArticleStore:
         path, label = self._files[entry.key]
         if self._analyser is None:
             self._analyser = Analyser(self._job)
-        result = self._analyser.analyse(path, label, path.read_bytes(), entry.key)
+        result = self._analyser.analyse(Path(path), label, Path(path).read_bytes(), entry.key)
         if isinstance(result, Problem) or result.entry != entry:
             raise DigestError("changed while the site was being built; build again", label)
         self._cache.store(entry.key, result)
@@ -95,13 +95,13 @@ def read_all(
     # for ten thousand files is a tenth of a rebuild.
     folder = str(site.content_dir)
     prefix = content.as_posix()
-    labelled = [(path, f"{prefix}/{str(path)[len(folder) + 1 :]}") for path in paths]
+    labelled = [(path, f"{prefix}/{path[len(folder) + 1 :]}") for path in paths]
     job = Job(site.config, site.content_dir)
     cache = cache or Cache(None, "analysis", b"")
     known = {e.key: e for e in previous.entries}
     items: list[Item] = []
     fresh: dict[str, Analysis] = {}
-    files: dict[str, tuple[Path, str]] = {}
+    files: dict[str, tuple[str, str]] = {}
     taken: dict[str, str] = {}
     stamps = {f"{folder}/{name}": stamp for name, stamp in (listed or {}).items()}
     results, signatures = analyse_all(labelled, job, cache, jobs, progress, known, seen, stamps)

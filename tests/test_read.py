@@ -170,7 +170,8 @@ def test_discover_skips_hidden_and_underscore_files(tmp_path: Path, looked: bool
         inputs_digest(tmp_path / "config.yaml", [str(tmp_path)], {}, folders)
         listed = folders[str(tmp_path)]
         assert "_draft/x.md" in listed and "notes.pdf" in listed
-    assert [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path, None, listed)] == [
+    found = discover(tmp_path, None, listed)
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == [
         "C.MD",
         "a.txt",
         "b.md",
