@@ -280,8 +280,7 @@ def _compute(
     """Analyse and store each file; workers store their own results, in parallel."""
     work = [(key, path, label, data) for _, key, path, label, data in missing]
     workers = min(jobs or cpu_count(), max(1, len(work) // 8))
-    # fork is safe only without other threads (digest serve builds beside its server).
-    if workers < 2 or len(work) < POOL_FROM or threading.active_count() > 1 or not _can_fork():
+    if workers < 2 or len(work) < POOL_FROM or not forkable():
         analyser = Analyser(job)
         yield from (_stored(cache, analyser, item) for item in work)
         return
@@ -313,8 +312,11 @@ def cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+def forkable() -> bool:
+    """Whether this process may fork workers: the platform has fork, and no other thread
+    runs (a thread holding a lock at the fork would leave it held in the child forever;
+    `digest serve` builds beside its server's threads)."""
+    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 _worker: tuple[Analyser, Cache] | None = None

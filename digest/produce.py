@@ -11,13 +11,12 @@ run, and the page workers want all the CPUs), then makes the other files.
 from __future__ import annotations
 
 import multiprocessing
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 
-from digest.analysis import cpu_count
+from digest.analysis import cpu_count, forkable
 from digest.outputs import Fragments, Pair, Spans, other_files, write_outputs
 from digest.publish import POOL_FROM, Job, keep_unchanged, render
 from digest.site import Page
@@ -65,7 +64,7 @@ def produce(
     changed = sum(previous.get(page.path) != page.key for page in pages)
     few = changed + len(need) < POOL_FROM
     alone = jobs == 1 or cpu_count() < 2
-    if side_by_side and few and not alone and _can_fork():
+    if side_by_side and few and not alone and forkable():
         assert job.fragments is not None, "a build that writes files makes fragments"
         made = {n: job.fragments(n) for n in need}
         global _beside
@@ -112,7 +111,3 @@ _beside: Callable[[], tuple[dict[str, str], Spans, list[str]]] | None = None
 def _call_beside() -> tuple[dict[str, str], Spans, list[str]]:
     assert _beside is not None, "forked without its work"
     return _beside()
-
-
-def _can_fork() -> bool:
-    return threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import digest.compare as compare_module
 from digest import overlaps
 from digest.agreement import (
     SAME_STATEMENT,
@@ -18,7 +19,7 @@ from digest.agreement import (
     compare,
     sentence_terms,
 )
-from digest.compare import corpus_of
+from digest.compare import compare_corpus, corpus_of
 from digest.models import Article, Block, Sentence, SentenceRef
 from digest.terms import Terms
 
@@ -116,3 +117,27 @@ def test_lookups_in_many_chunks_give_the_same_agreement(monkeypatch: pytest.Monk
     assert (chunked.overlaps.counts == whole.overlaps.counts).all()
     assert (chunked.overlaps.shared == whole.overlaps.shared).all()
     assert any(b in chunked.of(a) for a, b, same in pairs if same)
+
+
+def test_agreement_computed_in_a_forked_process_is_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Large sites compute agreement in a forked process beside copy detection.
+    index, pairs = load()
+    corpus = index.corpus
+    beside = compare_corpus(corpus)
+
+    class NoThread:
+        def __init__(self, *args: object) -> None:
+            raise AssertionError("agreement ran in a thread")
+
+    monkeypatch.setattr(compare_module, "ThreadPoolExecutor", NoThread)
+    with pytest.raises(AssertionError, match="in a thread"):
+        compare_corpus(corpus)  # a small site: a thread
+    monkeypatch.setattr(compare_module, "APART", 1)
+    apart = compare_corpus(corpus)
+    assert apart.agreement.corpus is corpus
+    for name in ("statement", "member_start", "members", "link_start", "links"):
+        assert (getattr(apart.agreement, name) == getattr(beside.agreement, name)).all()
+    assert (apart.agreement.overlaps.shared == beside.agreement.overlaps.shared).all()
+    assert any(b in apart.agreement.of(a) for a, b, same in pairs if same)
