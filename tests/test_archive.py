@@ -160,3 +160,48 @@ def test_a_busy_day_in_a_topic_timeline_links_to_its_edition(make_site: SiteMake
     more = day.select_one("li.more a")
     assert more.get_text() == "2 more that day"
     assert more["href"] == "../editions/2024-05-02.html"
+
+
+def test_list_pages_name_six_reporters_and_link_the_rest(make_site: SiteMaker) -> None:
+    """A statement nine outlets carry: its own article page names all nine; a card on
+    a list page names six and links "3 more" to the article page's summary."""
+    said = "The council voted on Monday to close the old bridge to lorries for repairs."
+    towns = ("Valley", "Hill", "River", "Lake", "Coast", "Ridge", "Bay", "Moor", "Dale")
+    # Each outlet's own news around the shared sentence, so that no two articles are
+    # copies of each other (copies would count as one source).
+    own = (
+        "Ferry crews reported calm water all week. A bakery on Elm Street reopened after "
+        "a fire. Students planted two hundred oak saplings near the school.",
+        "The library extended its weekend hours. Farmers expect a strong apple harvest "
+        "this year. A jazz festival drew record crowds to the square.",
+        "Fishermen complained about the new quotas. The hospital opened a maternity "
+        "wing. Cyclists asked the mayor for a protected lane.",
+        "A retired teacher won the regional chess title. Two foxes were seen near the "
+        "station. The choir will tour three cities in July.",
+        "Rain delayed the cricket final by a day. The museum bought a medieval map. "
+        "Volunteers cleared litter from the riverbank.",
+        "A new bus route links the hospital and the college. Bees returned to the "
+        "community garden. The cinema will show silent films in winter.",
+        "Potters opened their studios to visitors. The swimming pool lost its diving "
+        "board. A lost parrot was found on a rooftop.",
+        "The brewery doubled its staff. Hikers were rescued from the ridge at dawn. The "
+        "town band bought new uniforms.",
+        "Owls nested in the church tower. A chef from the harbour won a national prize. "
+        "The market added a Sunday flower stall.",
+    )
+    files = {
+        f"{n}.md": article(f"Bridge vote {n}", f"{town} Post", "2024-05-02", f"{said} {news}")
+        for n, (town, news) in enumerate(zip(towns, own, strict=True))
+    }
+    out = build(make_site(CONFIG.replace("paginate: 2", "paginate: 20"), files)).output_dir
+    own = soup(out, "articles/0.html").select_one(".summary .reported")
+    assert own is not None and own.get_text().startswith("Reported by 9 sources")
+    assert len(own.select("a")) == 9
+    for page in ("topics/bridge.html", "editions/2024-05-02.html", "sources/valley-post.html"):
+        cards = soup(out, page).select("main article .summary .reported, li .summary .reported")
+        assert cards, page
+        for card in cards:
+            links = card.select("a")
+            assert card.get_text().startswith("Reported by 9 sources"), page
+            assert len(links) == 7 and links[-1].get_text() == "3 more", page
+            assert links[-1]["href"].endswith("#summary-heading"), page
