@@ -34,7 +34,11 @@ _WORD = re.compile(r"[^\W_]+")
 def fold(text: str) -> str:
     """The text as search.js matches it (keep the two in step): decomposed (NFKD), marks
     (accents) removed, lower case, runs of anything but letters and digits a space."""
-    return " ".join(_WORD.findall(_unmarked(text).lower()))
+    return " ".join(_folded_words(text))
+
+
+def _folded_words(text: str) -> list[str]:
+    return _WORD.findall(_unmarked(text).lower())
 
 
 def _unmarked(text: str) -> str:
@@ -114,7 +118,7 @@ def _distinct(text: str) -> str:
     """The folded words of `text`, each once, in first-seen order: search.js asks only
     whether a word is there, and a news article repeats most of its words (the index is
     half the size)."""
-    return " ".join(dict.fromkeys(_WORD.findall(_unmarked(text).lower())))
+    return " ".join(dict.fromkeys(_folded_words(text)))
 
 
 def _json(entry: dict[str, str]) -> bytes:

@@ -68,9 +68,9 @@ class _Saved:
 
 class _Places:
     """Where each quotation sits among the entries (entry number, quotation number).
-    Looked up by identity, which is fast and almost always enough; by value for the
-    rest: groups kept from the last build hold equal quotations of articles analysed
-    again, not the same objects."""
+    Looked up by identity, which is fast and almost always enough; the rest by value
+    among their own article's quotations: groups kept from the last build hold equal
+    quotations of articles analysed again, not the same objects."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
         self._entries = entries
