@@ -233,8 +233,8 @@ def build(
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail).
     `inputs`: the digest of the inputs taken just before (the CLI's no-op check);
-    `linger`: the process ends when this returns (the command line): the previous output
-    is left to `rm` to delete, and the records are not freed."""
+    `linger`: return while `rm` still deletes the previous output (the command line);
+    in a one-shot process (`heap.one_shot`) the records are then not freed either."""
     started = time.perf_counter()
     timer = Timer(log, progress)
     planned = _plan_site(

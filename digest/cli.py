@@ -7,14 +7,13 @@ with code 1; a traceback appears only with --debug, where it helps us, not the u
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from digest import __version__
+from digest import __version__, heap
 from digest.commands import COMMANDS, add_commands
 from digest.errors import DigestError
 
@@ -60,12 +59,9 @@ def run() -> None:
     one (a tenth of a second on a large site; the system takes the memory back at once).
     A build that succeeds has written, closed and joined everything before `main`
     returns; one that fails may leave a state file half written in the cache, which is
-    only ever replaced whole and whose leftovers the next build deletes.
-
-    Python's cyclic collector stays off: a command's objects live until it ends, and
-    the first collection after a build walks every one of them (0.15 s on a large
-    site). `digest serve`, which runs for hours, turns it back on."""
-    gc.disable()
+    only ever replaced whole and whose leftovers the next build deletes. Python's
+    cyclic collector stays off (`heap.one_shot`); `digest serve` turns it back on."""
+    heap.one_shot()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

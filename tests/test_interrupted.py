@@ -138,6 +138,9 @@ def test_the_command_line_leaves_the_old_output_to_rm(
         (config.parent / "content" / "a.txt").write_text(text)
         assert main(["build", "--config", str(config)]) == 0
     assert started and waited == []
+    from digest import heap
+
+    assert heap._UNTIL_EXIT == []  # kept only in a process that ends with the command
     (config.parent / "content" / "a.txt").write_text("The harbour reopened on day 3.\n")
     build(config)
     assert waited == [started[-1]]
