@@ -223,6 +223,7 @@ def analyse_all(
     known: Mapping[str, Entry] | None = None,
     seen: Mapping[str, tuple[Signature, str]] | None = None,
     stamps: Mapping[str, Signature] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[list[Analysis | Analysed | Entry | Problem], dict[str, tuple[Signature, str]]]:
     """Every file's analysis, in the order given: computed, or from the cache, or, for
     a file whose key `known` holds (the previous corpus has it), just its entry: the
@@ -233,6 +234,7 @@ def analyse_all(
     signatures the no-op check just took. Returns the signatures for next time.
     `paths` pairs each file with its label for messages; `jobs` is the number of worker
     processes (0: one per CPU). `progress(done, total)` is called as files finish.
+    `meanwhile` is run by this process while worker processes analyse, if they do.
     """
     results: list[Analysis | Analysed | Entry | Problem | None] = [None] * len(paths)
     missing: list[tuple[int, str, Path, str, bytes]] = []
@@ -266,7 +268,8 @@ def analyse_all(
     done = len(paths) - len(missing)
     if progress:
         progress(done, len(paths))
-    for (number, *_), result in zip(missing, _compute(missing, job, cache, jobs), strict=True):
+    computed = _compute(missing, job, cache, jobs, meanwhile)
+    for (number, *_), result in zip(missing, computed, strict=True):
         results[number] = result
         done += 1
         if progress:
@@ -275,9 +278,16 @@ def analyse_all(
 
 
 def _compute(
-    missing: Sequence[tuple[int, str, Path, str, bytes]], job: Job, cache: Cache, jobs: int
+    missing: Sequence[tuple[int, str, Path, str, bytes]],
+    job: Job,
+    cache: Cache,
+    jobs: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Analysis | Analysed | Problem]:
-    """Analyse and store each file; workers store their own results, in parallel."""
+    """Analyse and store each file; workers store their own results, in parallel. The
+    build process would only wait for them: it runs `meanwhile` instead, work that
+    would otherwise hold up a later stage on one core (without workers, nothing is
+    waited for and `meanwhile` is not run)."""
     work = [(key, path, label, data) for _, key, path, label, data in missing]
     workers = min(jobs or cpu_count(), max(1, len(work) // 8))
     if workers < 2 or len(work) < POOL_FROM or not forkable():
@@ -289,7 +299,10 @@ def _compute(
     batches = [work[i : i + size] for i in range(0, len(work), size)]
     start = (job, cache)
     with ProcessPoolExecutor(workers, context, initializer=_start, initargs=start) as pool:
-        for results, packed in pool.map(_analyse, batches):
+        replies = pool.map(_analyse, batches)
+        if meanwhile:
+            meanwhile()
+        for results, packed in replies:
             if packed is not None:
                 cache.register(packed)
             yield from results

@@ -75,6 +75,7 @@ def read_all(
     drafts: bool = True,
     seen: Mapping[str, tuple[Signature, str]] | None = None,
     listed: Mapping[str, Signature] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Corpus, ArticleStore, dict[str, tuple[Signature, str]]]:
     """Every readable content file, as the corpus and a store of full analyses; each
     bad file is skipped with a warning.
@@ -84,7 +85,8 @@ def read_all(
     out; `--strict` turns those warnings into a failed build. Files the `previous`
     corpus holds unchanged are not analysed, and not even read when their signature is
     the one `seen` recorded. `listed`: the content folder's files (relative paths) and
-    signatures, when the no-op check has just taken them.
+    signatures, when the no-op check has just taken them. `meanwhile` runs while the
+    files are analysed (see `analyse_all`).
     """
     topics = {t.slug for t in site.config.topics}
     content = relative_label(site.content_dir, site.root)
@@ -104,7 +106,9 @@ def read_all(
     files: dict[str, tuple[str, str]] = {}
     taken: dict[str, str] = {}
     stamps = {f"{folder}/{name}": stamp for name, stamp in (listed or {}).items()}
-    results, signatures = analyse_all(labelled, job, cache, jobs, progress, known, seen, stamps)
+    results, signatures = analyse_all(
+        labelled, job, cache, jobs, progress, known, seen, stamps, meanwhile
+    )
     for (path, label), result in zip(labelled, results, strict=True):
         try:
             if isinstance(result, Problem):

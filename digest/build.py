@@ -35,7 +35,7 @@ from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
 from digest.produce import produce
 from digest.progress import Timer
-from digest.publish import Job, MemorySink, Sink
+from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -155,6 +155,9 @@ def _plan_site(
             drafts,
             previous.files,
             inputs.folders.get(str(site.content_dir)) if inputs else None,
+            # Rendering many pages compiles every template first; this process has
+            # time for it while the workers analyse.
+            partial(compile_templates, theme),
         )
     with timer("topics"):
         terms = Terms()

@@ -167,7 +167,7 @@ def _run(
             for chunk in chunks:
                 yield from task(chunk)
             return
-        _compile_all(job.theme)
+        compile_templates(job.theme)
         context = multiprocessing.get_context("fork")
         theirs = [c for n, c in enumerate(chunks) if n % workers]
         mine = [c for n, c in enumerate(chunks) if not n % workers]
@@ -230,10 +230,11 @@ def _environment(theme: Theme) -> jinja2.Environment:
     return env
 
 
-def _compile_all(theme: Theme) -> None:
+def compile_templates(theme: Theme) -> None:
     """Compile every page template before the workers fork, so they inherit them
     instead of each compiling them again. (In one process, templates compile as pages
-    need them.)"""
+    need them.) A cold build does it while the analysis workers run; then this is a
+    check that the files did not change."""
     env = _environment(theme)
     for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
         # A broken template is reported, with its line, by the page that uses it.

@@ -98,6 +98,32 @@ def analyses(site: Path) -> Cache:
     return Cache(site.parent / FOLDER, "analysis", b"")
 
 
+@pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")
+def test_templates_compile_while_the_workers_analyse(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    from digest import build as build_module
+
+    seen: list[int] = []
+    compile_templates = build_module.compile_templates
+
+    def compiling(theme: Any) -> None:
+        seen.append(len(multiprocessing.active_children()))
+        compile_templates(theme)
+
+    monkeypatch.setattr(build_module, "compile_templates", compiling)
+    build(site, jobs=2)
+    assert seen and seen[0] >= 1  # the analysis workers were running
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    seen.clear()
+    edited = site.parent / "content" / "variant-05.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA new line.\n", "utf-8")
+    build(site, jobs=2)
+    assert seen == []  # one file analysed here: nothing to wait for, nothing compiled
+
+
 def test_packs_of_deleted_articles_shrink_and_go(site: Path, tmp_path: Path) -> None:
     build(site, jobs=2)
     folder = site.parent / FOLDER / "analysis"

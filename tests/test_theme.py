@@ -119,7 +119,7 @@ def test_templates_compiled_before_workers_fork_skip_a_broken_one(tmp_path: Path
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "unused.html").write_text("<p>{% if %}</p>\n", encoding="utf-8")
     theme = load_theme("default", tmp_path)
-    publish._compile_all(theme)  # what a parallel render does before it forks
+    publish.compile_templates(theme)  # what a parallel render does before it forks
     env = publish._environment(theme)
     assert env.cache is not None
     compiled = {name for _, name in env.cache}
