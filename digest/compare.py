@@ -15,8 +15,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -28,11 +27,15 @@ from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
-from digest.syndication import Syndication, detect, group_digests, shingles
+from digest.syndication import (
+    Pairs,
+    Syndication,
+    detect,
+    group_digests,
+    measure_copies,
+    shingles,
+)
 from digest.terms import Terms
-
-if TYPE_CHECKING:
-    pass
 
 ONLY_IN_PER_SOURCE = 5
 """Sentences listed under "Only in <source>" per source, in article order."""
@@ -202,8 +205,8 @@ def compare_corpus(
     pairs were found to share.
     """
     index = sentence_terms(corpus)
-    with _beside(index, overlaps) as agreement_of:
-        syndication = detect(corpus, known=previous, fresh=fresh)
+    with _beside(index, overlaps) as (agreement_of, measure):
+        syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:
             groups = grouped.groups
@@ -266,24 +269,37 @@ APART = 2_000
 """From this many articles, agreement is computed in a forked process while this one
 finds copies and groups quotations. (A thread would do, as NumPy releases the
 interpreter lock in its array passes, but the glue between them waits for the lock
-while this process runs Python: 0.45 s in a thread against 0.27 s alone at 10,000.)"""
+while this process runs Python: 0.45 s in a thread against 0.27 s alone at 10,000.)
+That process then measures half of the candidate copy pairs: a cold build of 10,000
+articles has half a million, and this stage would otherwise leave a CPU idle."""
+
+Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 
 @contextmanager
-def _beside(index: SentenceTerms, overlaps: Overlaps) -> Iterator[Callable[[], Agreement]]:
-    """Start agreement beside the caller; yields what waits for it."""
+def _beside(
+    index: SentenceTerms, overlaps: Overlaps
+) -> Iterator[tuple[Callable[[], Agreement], Measure]]:
+    """Start agreement beside the caller; yields what waits for it, and how to measure
+    candidate copies (with that process's help, when there is one)."""
     corpus = index.corpus
     if len(corpus.entries) < APART or not forkable():
         with ThreadPoolExecutor(1) as thread:
             future = thread.submit(compare, index, previous=overlaps)
-            yield future.result
+            yield future.result, partial(measure_copies, corpus)
         return
     global _apart
     _apart = (index, overlaps)
     try:
         with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as process:
             arrays = process.submit(_agree_apart)
-            yield lambda: Agreement(corpus, *arrays.result())
+
+            def measure(pairs: Pairs) -> list[tuple[int, int]]:
+                half = len(pairs) // 2
+                theirs = process.submit(_measure_apart, pairs[half:])
+                return measure_copies(corpus, pairs[:half]) + theirs.result()
+
+            yield (lambda: Agreement(corpus, *arrays.result())), measure
     finally:
         _apart = None
 
@@ -305,6 +321,11 @@ def _agree_apart() -> tuple[Ints, Ints, Ints, Ints, Ints, Overlaps]:
         found.links,
         found.overlaps,
     )
+
+
+def _measure_apart(pairs: Pairs) -> list[tuple[int, int]]:
+    assert _apart is not None, "forked without its inputs"
+    return measure_copies(_apart[0].corpus, pairs)
 
 
 def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) -> TopicComparison:

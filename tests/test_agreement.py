@@ -7,12 +7,13 @@ them from silently getting worse.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import digest.compare as compare_module
-from digest import overlaps
+from digest import overlaps, syndication
 from digest.agreement import (
     SAME_STATEMENT,
     SentenceTerms,
@@ -141,3 +142,36 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
         assert (getattr(apart.agreement, name) == getattr(beside.agreement, name)).all()
     assert (apart.agreement.overlaps.shared == beside.agreement.overlaps.shared).all()
     assert any(b in apart.agreement.of(a) for a, b, same in pairs if same)
+
+
+def test_copies_measured_half_in_the_forked_process_are_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Beside agreement, the forked process measures half of the candidate copy pairs.
+    story = [
+        "The northern harbour closed on Monday after a storm tore a hole in the main pier.",
+        "Engineers said the damage ran along forty metres and would take months to fix.",
+        "Fishing crews moved their boats to the southern marina while divers inspected it.",
+        "The port authority said repairs could cost about four million euros in all.",
+    ]
+    texts = {
+        f"wire-{n}": [*story, f"Outlet {n} will follow the repairs closely."] for n in range(6)
+    }
+    texts["own"] = ["The harbour master said the pier would reopen in stages from June."]
+    corpus = corpus_of(_articles(texts), Terms())
+    pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)
+    assert len(pairs) >= 4  # both halves have pairs to measure
+    alone = compare_corpus(corpus).syndication
+    monkeypatch.setattr(compare_module, "APART", 1)
+    halves: list[int] = []
+    measure_copies = syndication.measure_copies
+
+    def counting(corpus: object, pairs: Any, threshold: float = syndication.COPY) -> Any:
+        halves.append(len(pairs))
+        return measure_copies(corpus, pairs, threshold)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compare_module, "measure_copies", counting)
+    apart = compare_corpus(corpus).syndication
+    assert halves == [len(pairs) // 2]  # this process's half; the other was measured apart
+    assert apart == alone
+    assert sorted(apart.copies.groups) == [tuple(f"wire-{n}" for n in range(6))]

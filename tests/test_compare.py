@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.build import build
+from digest.syndication import _contained
 from tests.conftest import SiteMaker
 
 CONFIG = """
@@ -93,3 +97,20 @@ def test_a_topic_word_budget(make_site: SiteMaker) -> None:
         for i in data["topics"][0]["summary"]
     ]
     assert texts and sum(len(t.split()) for t in texts) <= 30
+
+
+@given(
+    st.lists(st.integers(0, 60), unique=True, max_size=40),
+    st.lists(st.integers(0, 60), unique=True, max_size=40),
+    st.sampled_from([0.6, 0.5, 1 / 3, 0.7, 1.0, 0.0]),
+)
+def test_copy_measure_is_the_exact_containment(
+    first: list[int], second: list[int], threshold: float
+) -> None:
+    """Copy detection looks half of the smaller text's shingles up first and may stop
+    there; its answer is still exactly the share of shingles the two texts hold."""
+    small = np.array(sorted(first), np.uint32)
+    large = np.array(sorted(second), np.uint32)
+    shared = np.intersect1d(small, large, assume_unique=True).size
+    expected = bool(small.size) and shared / small.size >= threshold
+    assert (bool(small.size) and _contained(small, large, threshold)) == expected
