@@ -273,6 +273,10 @@ while this process runs Python: 0.45 s in a thread against 0.27 s alone at 10,00
 That process then measures half of the candidate copy pairs: a cold build of 10,000
 articles has half a million, and this stage would otherwise leave a CPU idle."""
 
+SHARE_FROM = 20_000
+"""Candidate copy pairs from which the agreement process measures half (it does so
+once agreement is done, which this process would otherwise not wait for)."""
+
 Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 
@@ -295,6 +299,8 @@ def _beside(
             arrays = process.submit(_agree_apart)
 
             def measure(pairs: Pairs) -> list[tuple[int, int]]:
+                if len(pairs) < SHARE_FROM:  # a rebuild's few: not worth the wait
+                    return measure_copies(corpus, pairs)
                 half = len(pairs) // 2
                 theirs = process.submit(_measure_apart, pairs[half:])
                 return measure_copies(corpus, pairs[:half]) + theirs.result()

@@ -171,6 +171,10 @@ def test_copies_measured_half_in_the_forked_process_are_the_same(
         return measure_copies(corpus, pairs, threshold)  # type: ignore[arg-type]
 
     monkeypatch.setattr(compare_module, "measure_copies", counting)
+    assert compare_corpus(corpus).syndication == alone
+    assert halves == [len(pairs)]  # a few pairs (a rebuild's): all measured here
+    halves.clear()
+    monkeypatch.setattr(compare_module, "SHARE_FROM", 2)
     apart = compare_corpus(corpus).syndication
     assert halves == [len(pairs) // 2]  # this process's half; the other was measured apart
     assert apart == alone
