@@ -42,7 +42,8 @@ def check_output_dir(site: Site) -> None:
         raise DigestError("output folder is inside the content folder; move it out", out)
     if out.exists() and not out.is_dir():
         raise DigestError("output path exists and is not a folder", out)
-    recover(out)
+    # What an interrupted build left is put right when the staging folder is made; the
+    # one thing it may do to `out` is restore it where it is missing, which passes this.
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
         raise DigestError(
             f"refusing to replace {out}: it is not empty and was not written by digest "
@@ -50,14 +51,22 @@ def check_output_dir(site: Site) -> None:
         )
 
 
-def recover(out: Path) -> None:
+Removal = subprocess.Popen[bytes] | threading.Thread
+"""A folder being deleted beside the build (see `_remove_beside`)."""
+
+
+def recover(out: Path) -> list[Removal]:
     """Undo what an interrupted build (killed, power cut) left beside the output.
 
     A build killed while writing leaves its staging folder; one killed between the two
     renames of the swap leaves the previous site under its temporary name, with no
-    output folder. Put that previous site back and delete the rest. Folders of a build
-    that is still running (its process id is alive) are left alone.
+    output folder. Put that previous site back and start deleting the rest, beside the
+    build (`finish` waits). Folders of a build that is still running (its process id is
+    alive) are left alone. The most common leftover is no accident: a command line
+    build returns while `rm` still deletes the site it replaced, and the next build,
+    started at once, finds that folder; deleting it here would be waiting for it.
     """
+    removals = []
     for kind in ("old", "new"):
         for folder in sorted(out.parent.glob(f".{out.name}.digest-{kind}-*")):
             pid = folder.name.rsplit("-", 1)[-1]
@@ -66,7 +75,17 @@ def recover(out: Path) -> None:
             if kind == "old" and not out.exists() and (folder / MARKER).is_file():
                 folder.rename(out)
             else:
-                shutil.rmtree(folder, ignore_errors=True)
+                removals.append(_remove_beside(folder))
+    return removals
+
+
+def finish(removals: Sequence[Removal]) -> None:
+    """Wait until the folders are deleted."""
+    for removal in removals:
+        if isinstance(removal, threading.Thread):
+            removal.join()
+        else:
+            removal.wait()
 
 
 def _alive(pid: int) -> bool:
@@ -104,14 +123,13 @@ class Staging:
 
     def __init__(self, out: Path, reuse: bool) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        recover(out)
+        self._removals = recover(out)
         self.out = out
         self.folder = out.parent / f".{out.name}.digest-new-{os.getpid()}"
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir()
         self._reuse = reuse and out.is_dir()
         self._made: set[str] = {""}
-        self._removing: subprocess.Popen[bytes] | threading.Thread | None = None
         self.kept: set[str] = set()
         """The files kept from the previous output (by this process)."""
         self._owner = os.getpid()
@@ -194,32 +212,34 @@ class Staging:
             if previous.exists() and not self.out.exists():
                 previous.rename(self.out)
             raise
-        self._removing = _remove_beside(previous)
+        self._removals.append(_remove_beside(previous))
 
     def close(self, wait: bool = True) -> None:
-        """Wait until the previous site is deleted (an interrupted deletion is finished
-        by the next build's `recover`). Without `wait`, a deletion by `rm` goes on after
-        this process ends: a command line build need not wait for it (0.2 s for 14,000
-        pages), the new site is in place already."""
-        removing, self._removing = self._removing, None
-        if isinstance(removing, threading.Thread):
-            removing.join()
-        elif removing is not None and wait:
-            removing.wait()
+        """Wait until the previous site and any leftovers are deleted (an interrupted
+        deletion is finished by the next build's `recover`). Without `wait`, a deletion
+        by `rm` goes on after this process ends: a command line build need not wait
+        for it (0.2 s for 14,000 pages), the new site is in place already. A deletion
+        in a thread (no `rm`) is always waited for."""
+        removals, self._removals = self._removals, []
+        finish([r for r in removals if wait or isinstance(r, threading.Thread)])
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _remove_beside(folder: Path) -> subprocess.Popen[bytes] | threading.Thread:
+def _remove_beside(folder: Path) -> Removal:
     """Start deleting `folder`. `rm -rf` where there is one: unlinking 15,000 files from
     a Python thread would wait for the interpreter lock after every file while the build
     goes on. (Its own session: a Ctrl-C meant for the next command does not stop it.)"""
     rm = shutil.which("rm") if os.name == "posix" else None
     if rm is not None:
         try:
+            # Quiet: another `rm` (the build that made the folder) may be deleting it too.
             return subprocess.Popen(
-                [rm, "-rf", "--", str(folder)], stdin=subprocess.DEVNULL, start_new_session=True
+                [rm, "-rf", "--", str(folder)],
+                stdin=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
         except OSError:
             pass

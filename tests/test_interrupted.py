@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from digest.build import build
-from digest.write import MARKER, recover
+from digest.write import MARKER, finish, recover
 from tests.conftest import SiteMaker
 
 CONFIG = """
@@ -96,7 +96,7 @@ def test_a_swap_cut_between_its_two_renames_gets_the_previous_site_back(
     out.rename(out.parent / f".public.digest-old-{dead}")
     (out.parent / f".public.digest-new-{dead}").mkdir()
     (out.parent / f".public.digest-new-{dead}" / MARKER).write_text("{}")
-    recover(out)
+    finish(recover(out))
     assert tree(out) == before
     assert leftovers(out.parent) == []
 
@@ -105,7 +105,7 @@ def test_folders_of_a_running_build_are_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "public"
     mine = tmp_path / f".public.digest-new-{os.getpid()}"
     mine.mkdir()
-    recover(out)
+    assert recover(out) == []
     assert mine.is_dir()
 
 
@@ -142,7 +142,30 @@ def test_the_command_line_leaves_the_old_output_to_rm(
 
     assert heap._UNTIL_EXIT == []  # kept only in a process that ends with the command
     (config.parent / "content" / "a.txt").write_text("The harbour reopened on day 3.\n")
+    before = len(started)
     build(config)
-    assert waited == [started[-1]]
+    # It waits for the site it replaced and for any leftover it found (the command
+    # line's `rm` may still be deleting the site before).
+    assert waited == started[before:] and started[-1][-1].startswith(str(config.parent))
     assert not list(config.parent.glob(".public.digest-old-*"))
     assert b"day 3" in (out / "articles" / "a.html").read_bytes()
+
+
+def test_a_leftover_beside_a_whole_site_is_deleted_beside_the_build(tmp_path: Path) -> None:
+    # What the command line's `rm` may still be deleting when the next build starts:
+    # the next build does not wait for it, it deletes it beside itself.
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / MARKER).write_text("{}")
+    dead = 2**31 - 1
+    leftover = tmp_path / f".public.digest-old-{dead}"
+    (leftover / "articles").mkdir(parents=True)
+    for number in range(50):
+        (leftover / "articles" / f"a{number}.html").write_text("<p>old</p>")
+    removals = recover(out)
+    assert len(removals) == 1
+    if isinstance(removals[0], subprocess.Popen):
+        assert removals[0].args[-1] == str(leftover)
+    finish(removals)
+    assert not leftover.exists()
+    assert (out / MARKER).read_text() == "{}"
