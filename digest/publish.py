@@ -218,16 +218,19 @@ def _pages(chunk: Sequence[object]) -> list[object]:
     return out
 
 
-_environments: dict[int, jinja2.Environment] = {}
+_environments: dict[int, tuple[Theme, jinja2.Environment]] = {}
 
 
 def _environment(theme: Theme) -> jinja2.Environment:
-    """One Jinja2 environment per theme and process, so templates compile once."""
-    env = _environments.get(id(theme))
-    if env is None:
+    """One Jinja2 environment per theme and process, so templates compile once. Each
+    build loads its theme afresh, so an environment never outlives its build's theme
+    (it holds it: no later theme can take its `id`), and need not look at the template
+    files again (`auto_reload` off: a stat per page otherwise)."""
+    found = _environments.get(id(theme))
+    if found is None or found[0] is not theme:
         _environments.clear()
-        env = _environments[id(theme)] = environment(theme)
-    return env
+        found = _environments[id(theme)] = (theme, environment(theme, auto_reload=False))
+    return found[1]
 
 
 def compile_templates(theme: Theme) -> None:

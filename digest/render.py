@@ -23,8 +23,9 @@ from digest.site import Page, SiteView
 from digest.theme import Theme
 
 
-def environment(theme: Theme) -> jinja2.Environment:
+def environment(theme: Theme, auto_reload: bool = True) -> jinja2.Environment:
     env = jinja2.Environment(
+        auto_reload=auto_reload,
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.FileSystemLoader([str(d) for d in theme.template_dirs]),

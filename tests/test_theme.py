@@ -78,6 +78,21 @@ def test_a_site_template_overrides_one_page_of_a_theme(tmp_path: Path) -> None:
     assert read(out, "index.html").select_one("nav.in-this-issue") is not None
 
 
+def test_a_template_edited_between_builds_in_one_process_is_used(tmp_path: Path) -> None:
+    # As `digest serve` does: builds in one process, a template edited in between.
+    # Environments skip Jinja's per-page file check, so each build must start afresh.
+    config = newsletter_example(tmp_path)
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "sources.html"
+    for heading in ("Our outlets", "Who we read"):
+        template.write_text(
+            f'{{% extends "base.html" %}}{{% block main %}}<h1>{heading}</h1>{{% endblock %}}',
+            encoding="utf-8",
+        )
+        out = build(config, jobs=1).output_dir
+        assert read(out, "sources.html").h1.get_text() == heading
+
+
 def test_the_readme_example_extends_the_template_it_replaces(tmp_path: Path) -> None:
     config = copy_example(tmp_path)
     (tmp_path / "templates").mkdir()
