@@ -7,10 +7,11 @@ An instance memoises stems; make one per build (it is never shared through a glo
 
 from __future__ import annotations
 
+import pkgutil
 import re
 
 import Stemmer
-from sumy.utils import get_stop_words
+from sumy.utils import get_stop_words, parse_stop_words
 
 from digest.sentences import words
 
@@ -29,7 +30,7 @@ class Terms:
         self._stemmer = Stemmer.Stemmer(language)
         self._stems: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
-        self.stop_words = frozenset(get_stop_words(language))
+        self.stop_words = stop_words(language)
 
     def stem(self, word: str) -> str:
         stem = self._stems.get(word)  # as written: most words were seen before
@@ -57,3 +58,15 @@ class Terms:
         return frozenset(
             self.stem(w) for w in words(text) if w.lower() not in self.stop_words and len(w) > 1
         )
+
+
+def stop_words(language: str) -> frozenset[str]:
+    """sumy's stop words for `language`, named as sumy names its lists ("english"),
+    read from sumy's own file. (`get_stop_words` first looks the name up in pycountry's
+    table of every language, which takes 50 ms to load, in every process of a build.)"""
+    try:
+        data = pkgutil.get_data("sumy", f"data/stopwords/{language}.txt")
+    except OSError:
+        data = None
+    found: frozenset[str] = parse_stop_words(data) if data is not None else get_stop_words(language)
+    return found

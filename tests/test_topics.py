@@ -83,3 +83,13 @@ def test_cover_gathers_members_and_their_matched_sentences() -> None:
     # a forced article without a matching sentence speaks for the topic with all its text
     assert [tuple(corpus.ref(p)) for p in elections.positions] == [("a", 0), ("c", 0)]
     assert trade.articles == ("b",)
+
+
+def test_stop_words_are_sumys_list_read_without_its_language_lookup() -> None:
+    from sumy.utils import get_stop_words
+
+    from digest.terms import stop_words
+
+    assert Terms().stop_words == get_stop_words("english") == stop_words("english")
+    assert {"the", "and", "of"} <= stop_words("english")
+    assert stop_words("en") == get_stop_words("english")  # a code: sumy's lookup
