@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,19 @@ def test_templates_compiled_before_workers_fork_skip_a_broken_one(tmp_path: Path
     compiled = {name for _, name in env.cache}
     assert {"article.html", "topic.html", "base.html", "_macros.html"} <= compiled
     assert "unused.html" not in compiled
+
+
+def _where(chunk: list[object]) -> list[object]:
+    return [(os.getpid(), item) for item in chunk]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
+def test_render_chunks_are_shared_and_each_done_once(tmp_path: Path) -> None:
+    # Chunks go to whichever process is free: every item once, by both processes.
+    copy_example(tmp_path)
+    theme = load_theme("default", tmp_path)
+    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
+    items = list(range(400))
+    done = list(publish._run(_where, items, job, 2))  # type: ignore[arg-type]
+    assert sorted(item for _, item in done) == items
+    assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
