@@ -106,12 +106,12 @@ class Quotation(_Quoted):
 
     __slots__ = ()
 
-    def __new__(
-        cls, ref: SentenceRef, text: str, speaker: str | None, wording: str | None = None
-    ) -> Quotation:
-        if wording is None:
-            wording = " ".join(_light_stems(_words(text)))
-        return super().__new__(cls, ref, text, speaker, wording)
+    @classmethod
+    def of(cls, ref: SentenceRef, text: str, speaker: str | None) -> Quotation:
+        """The quotation of `text`, its wording made here. (A classmethod rather than
+        `__new__`: loading a site's state makes tens of thousands of quotations, and
+        pickle calls `__new__` for each.)"""
+        return cls(ref, text, speaker, " ".join(_light_stems(_words(text))))
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -204,7 +204,7 @@ def extract(article: Article) -> tuple[Quotation, ...]:
                 last_speaker = speaker  # "she" refers to a person, not "the ministry"
             index = max(k for k, st in enumerate(starts) if st <= start)
             quotes.append(
-                Quotation(SentenceRef(article.id, sentences[index].index), quoted, speaker)
+                Quotation.of(SentenceRef(article.id, sentences[index].index), quoted, speaker)
             )
     return tuple(quotes)
 

@@ -73,7 +73,7 @@ def test_speakers_are_named_and_pronouns_resolved(tmp_path: Path) -> None:
 def q(text: str, article: str = "a") -> Quotation:
     from digest.models import SentenceRef
 
-    return Quotation(SentenceRef(article, 0), text, None)
+    return Quotation.of(SentenceRef(article, 0), text, None)
 
 
 def test_the_same_quotation_in_other_words_and_in_part() -> None:
