@@ -217,20 +217,24 @@ def compare_corpus(
             if len({q.ref.article for q in quote_group.quotations}) > 1:
                 for q in quote_group.quotations:
                     quoting.setdefault(q.ref, []).append(number)
+        # All that needs no agreement is done while it is computed (a rebuild of a
+        # large site waits for it otherwise).
+        source_ids = source_of_sentences(corpus, syndication.original)
+        where = corpus.positions([q.ref for g in groups for q in g.quotations])
+        owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
+        quote_positions = (where[where >= 0], owner[where >= 0])
+        sources = {e.id: e.source for e in corpus.entries}
+        carried = {r: tuple(sorted(set(g))) for r, g in quoting.items()}
         agreement = agreement_of()
-    source_ids = source_of_sentences(corpus, syndication.original)
-    where = corpus.positions([q.ref for g in groups for q in g.quotations])
-    owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
-    quote_positions = (where[where >= 0], owner[where >= 0])
     counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
     return Comparison(
         terms=index,
         agreement=agreement,
         syndication=syndication,
-        sources={e.id: e.source for e in corpus.entries},
+        sources=sources,
         quote_groups=groups,
         grouped=Grouped(key, groups),
-        quoting={r: tuple(sorted(set(g))) for r, g in quoting.items()},
+        quoting=carried,
         counts=counts,
         source_ids=source_ids,
         quote_positions=quote_positions,
