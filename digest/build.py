@@ -23,7 +23,7 @@ from digest import freshness
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
-from digest.compare import compare_corpus, compare_topic
+from digest.compare import compare_beside, compare_topic
 from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
@@ -159,21 +159,24 @@ def _plan_site(
             # time for it while the workers analyse.
             partial(compile_templates, theme),
         )
-    with timer("topics"):
-        terms = Terms()
-        coverage = cover(config.topics, corpus)
+    with timer("compare"):
+        kept = {e.key for e in previous.corpus.entries}
+        fresh = {e.key for e in corpus.entries if e.key not in kept}
+        # Which articles each topic covers needs no agreement: found while it is computed.
+        comparison, coverage = compare_beside(
+            corpus,
+            partial(cover, config.topics, corpus),
+            previous.syndication,
+            fresh,
+            previous.grouped,
+            previous.overlaps,
+        )
         for number, topic in enumerate(coverage):
             if not topic.articles:
                 where = line_in_file(site.config_path, ("topics", number))
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 label = relative_label(site.config_path.resolve(), site.root)
                 warn(DigestError(message, label, where))
-    with timer("compare"):
-        kept = {e.key for e in previous.corpus.entries}
-        fresh = {e.key for e in corpus.entries if e.key not in kept}
-        comparison = compare_corpus(
-            corpus, previous.syndication, fresh, previous.grouped, previous.overlaps
-        )
         compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
     # Of the previous build, only what rendering reuses is kept from here on.
     previous = replace(previous, corpus=EMPTY, syndication=None, grouped=None, overlaps=NONE)
@@ -185,7 +188,14 @@ def _plan_site(
             return store.get(entry).article.sentences[ref.index].text
 
         summaries, ranks = summarise(
-            corpus, coverage, config.summary, overrides, terms, comparison, text_of, previous.ranks
+            corpus,
+            coverage,
+            config.summary,
+            overrides,
+            Terms(),
+            comparison,
+            text_of,
+            previous.ranks,
         )
     with timer("plan"):
         records = Records(config, corpus, comparison, summaries, coverage, compared)

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import TypeVar
 
 import numpy as np
 
@@ -36,6 +37,8 @@ from digest.syndication import (
     shingles,
 )
 from digest.terms import Terms
+
+T = TypeVar("T")
 
 ONLY_IN_PER_SOURCE = 5
 """Sentences listed under "Only in <source>" per source, in article order."""
@@ -204,6 +207,21 @@ def compare_corpus(
     as it is when no article's quotations changed; `overlaps` are the stems statement
     pairs were found to share.
     """
+    return compare_beside(corpus, lambda: None, previous, fresh, grouped, overlaps)[0]
+
+
+def compare_beside(
+    corpus: Corpus,
+    meanwhile: Callable[[], T],
+    previous: Syndication | None = None,
+    fresh: Container[str] = (),
+    grouped: Grouped | None = None,
+    overlaps: Overlaps = NONE,
+) -> tuple[Comparison, T]:
+    """`compare_corpus`, and what `meanwhile` returns: it is run while agreement is
+    computed (in a process of its own on a large site), the last thing before this
+    process waits for it. A build gives it the work of a later stage that needs no
+    agreement, which would otherwise wait."""
     index = sentence_terms(corpus)
     with _beside(index, overlaps) as (agreement_of, measure):
         syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
@@ -225,9 +243,10 @@ def compare_corpus(
         quote_positions = (where[where >= 0], owner[where >= 0])
         sources = {e.id: e.source for e in corpus.entries}
         carried = {r: tuple(sorted(set(g))) for r, g in quoting.items()}
+        done = meanwhile()
         agreement = agreement_of()
     counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
-    return Comparison(
+    comparison = Comparison(
         terms=index,
         agreement=agreement,
         syndication=syndication,
@@ -239,6 +258,7 @@ def compare_corpus(
         source_ids=source_ids,
         quote_positions=quote_positions,
     )
+    return comparison, done
 
 
 @dataclass(frozen=True, slots=True)

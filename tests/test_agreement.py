@@ -6,6 +6,7 @@ them from silently getting worse.
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from digest.agreement import (
     compare,
     sentence_terms,
 )
-from digest.compare import compare_corpus, corpus_of
+from digest.compare import compare_beside, compare_corpus, corpus_of
 from digest.models import Article, Block, Sentence, SentenceRef
 from digest.terms import Terms
 
@@ -142,6 +143,26 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
         assert (getattr(apart.agreement, name) == getattr(beside.agreement, name)).all()
     assert (apart.agreement.overlaps.shared == beside.agreement.overlaps.shared).all()
     assert any(b in apart.agreement.of(a) for a, b, same in pairs if same)
+
+
+def test_meanwhile_runs_while_the_agreement_process_works(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The build hands the compare stage work that needs no agreement (the topics'
+    # coverage); it must run while the agreement process is alive, once, and come back.
+    index, _ = load()
+    corpus = index.corpus
+    monkeypatch.setattr(compare_module, "APART", 1)
+    calls: list[int] = []
+
+    def meanwhile() -> str:
+        calls.append(len(multiprocessing.active_children()))
+        return "covered"
+
+    comparison, done = compare_beside(corpus, meanwhile)
+    assert done == "covered"
+    assert calls == [1]  # the agreement process was still there
+    assert (comparison.counts == compare_corpus(corpus).counts).all()
 
 
 def test_copies_measured_half_in_the_forked_process_are_the_same(
