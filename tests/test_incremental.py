@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+import digest.cache as cache_module
 from digest import produce
 from digest.analysis import cpu_count
 from digest.build import build
-from digest.cache import FOLDER, Cache
+from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
 from digest.cli import main
 from tests.conftest import SiteMaker
 
@@ -185,6 +186,27 @@ def test_the_cache_drops_entries_no_article_uses(site: Path) -> None:
     (site.parent / "content" / "variant-00.md").unlink()
     build(site, jobs=1)
     assert len(list(folder.glob("*.pickle"))) == before - 1
+
+
+def test_library_versions_are_the_installed_ones() -> None:
+    # The cache is keyed by the versions of the libraries that shape the output (a new
+    # stemmer release changes stems); they are read from the dist-info folders.
+    from importlib import metadata
+
+    found = versions((*LIBRARIES, "no-such-library-anywhere"))
+    assert found == {name: metadata.version(name) for name in LIBRARIES}
+    assert "PyStemmer" in LIBRARIES and "Jinja2" in LIBRARIES
+
+
+def test_a_library_upgrade_changes_the_code_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = code_fingerprint()
+    code_fingerprint.cache_clear()
+    installed = versions(LIBRARIES)
+    monkeypatch.setattr(cache_module, "versions", lambda names: {**installed, "PyStemmer": "99.0"})
+    try:
+        assert code_fingerprint() != before
+    finally:
+        code_fingerprint.cache_clear()
 
 
 def test_a_topic_change_recomputes_what_depends_on_it(site: Path, tmp_path: Path) -> None:
