@@ -28,6 +28,7 @@ from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
+from digest.rows import distinct
 from digest.syndication import (
     Pairs,
     Syndication,
@@ -110,7 +111,7 @@ class Comparison:
             corpus = self.agreement.corpus
             partners = np.asarray([corpus.find(q) for q in quoted], np.int64)
             group = self.agreement.group(statement) if statement >= 0 else partners[:0]
-            firsts = self._firsts_of(np.unique(np.concatenate([partners, group])))
+            firsts = self._firsts_of(distinct(np.concatenate([partners, group])))
         elif statement < 0:
             return np.asarray([position], np.int64)
         else:
@@ -377,7 +378,7 @@ def _key_quotes(inside: Flags, comparison: Comparison) -> tuple[KeyQuote, ...]:
     where, owner = comparison.quote_positions
     groups = comparison.quote_groups
     ranked = []
-    touched = np.unique(owner[inside[where]]) if len(where) else owner[:0]
+    touched = distinct(owner[inside[where]]) if len(where) else owner[:0]
     first = np.searchsorted(owner, touched)
     for g, begin in zip(touched.tolist(), first.tolist(), strict=True):
         quote_group = groups[g]

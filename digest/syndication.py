@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from digest.facts import Flags, Ints
 from digest.models import Article
-from digest.rows import ranges
+from digest.rows import distinct, ranges
 
 if TYPE_CHECKING:
     from digest.corpus import Corpus
@@ -122,7 +122,7 @@ def shingles(article: Article) -> Shingles:
     combined = np.zeros(count, np.uint64)
     for offset in range(width):
         combined = (combined * _BASE + hashes[offset : offset + count]) & _MASK
-    return np.unique(combined.astype(np.uint32))
+    return distinct(combined.astype(np.uint32))
 
 
 _BASE = np.uint64(1_000_003)

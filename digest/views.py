@@ -23,6 +23,7 @@ from digest.config import Config
 from digest.corpus import Corpus
 from digest.coverage import SourceLink, coverage_view, sentence_href
 from digest.models import SentenceRef, Summaries, TopicCoverage
+from digest.rows import distinct
 from digest.site import (
     ArticleView,
     BlockView,
@@ -210,7 +211,7 @@ class Views:
         bounds = corpus.topic_start[start : end + 1]
         ids = corpus.topic_ids[bounds[0] : bounds[-1]]
         owner = np.repeat(np.arange(entry.sentence_count), np.diff(bounds))
-        hit = np.unique(owner[ids == self._topic_number[slug]])
+        hit = distinct(owner[ids == self._topic_number[slug]])
         if not len(hit):
             hit = np.flatnonzero(corpus.prose[start:end])
         return tuple(SentenceRef(entry.id, i) for i in hit.tolist())
