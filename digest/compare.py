@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,7 +197,7 @@ def corpus_of(articles: Sequence[Article], terms: Terms) -> Corpus:
 def compare_corpus(
     corpus: Corpus,
     previous: Syndication | None = None,
-    fresh: Container[str] = (),
+    fresh: Collection[str] = (),
     grouped: Grouped | None = None,
     overlaps: Overlaps = NONE,
 ) -> Comparison:
@@ -215,7 +215,7 @@ def compare_beside(
     corpus: Corpus,
     meanwhile: Callable[[], T],
     previous: Syndication | None = None,
-    fresh: Container[str] = (),
+    fresh: Collection[str] = (),
     grouped: Grouped | None = None,
     overlaps: Overlaps = NONE,
 ) -> tuple[Comparison, T]:
@@ -224,7 +224,8 @@ def compare_beside(
     process waits for it. A build gives it the work of a later stage that needs no
     agreement, which would otherwise wait."""
     index = sentence_terms(corpus)
-    with _beside(index, overlaps) as (agreement_of, measure):
+    changed = len(corpus.entries) if previous is None else len(fresh)
+    with _beside(index, overlaps, apart=changed >= APART) as (agreement_of, measure):
         syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:
@@ -291,12 +292,16 @@ class TopicComparison:
 
 
 APART = 2_000
-"""From this many articles, agreement is computed in a forked process while this one
-finds copies and groups quotations. (A thread would do, as NumPy releases the
-interpreter lock in its array passes, but the glue between them waits for the lock
-while this process runs Python: 0.45 s in a thread against 0.27 s alone at 10,000.)
-That process then measures half of the candidate copy pairs: a cold build of 10,000
-articles has half a million, and this stage would otherwise leave a CPU idle."""
+"""From this many new or changed articles, agreement is computed in a forked process
+while this one finds copies and groups quotations. (A thread would do, as NumPy
+releases the interpreter lock in its array passes, but the glue between them waits for
+the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone at
+10,000.) That process then measures half of the candidate copy pairs: a cold build of
+10,000 articles has half a million, and this stage would otherwise leave a CPU idle.
+A rebuild of a few articles has few pairs to measure, and there the fork costs more
+than it saves: every page the large build process writes to afterwards is first
+copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower
+with the process, and a quarter more page faults)."""
 
 SHARE_FROM = 20_000
 """Candidate copy pairs from which the agreement process measures half (it does so
@@ -307,12 +312,13 @@ Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 @contextmanager
 def _beside(
-    index: SentenceTerms, overlaps: Overlaps
+    index: SentenceTerms, overlaps: Overlaps, apart: bool
 ) -> Iterator[tuple[Callable[[], Agreement], Measure]]:
-    """Start agreement beside the caller; yields what waits for it, and how to measure
-    candidate copies (with that process's help, when there is one)."""
+    """Start agreement beside the caller (`apart`: in a forked process, if this one may
+    fork); yields what waits for it, and how to measure candidate copies (with that
+    process's help, when there is one)."""
     corpus = index.corpus
-    if len(corpus.entries) < APART or not forkable():
+    if not apart or not forkable():
         with ThreadPoolExecutor(1) as thread:
             future = thread.submit(compare, index, previous=overlaps)
             yield future.result, partial(measure_copies, corpus)

@@ -145,6 +145,33 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
     assert any(b in apart.agreement.of(a) for a, b, same in pairs if same)
 
 
+def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Forking a large build process costs a rebuild of one article more than it saves;
+    # a cold build (every article new) still forks.
+    index, _ = load()
+    corpus = index.corpus
+    cold = compare_corpus(corpus)
+    assert len(corpus.entries) >= 3
+    monkeypatch.setattr(compare_module, "APART", 2)
+
+    class NoProcess:
+        def __init__(self, *args: object) -> None:
+            raise AssertionError("forked")
+
+    monkeypatch.setattr(compare_module, "ProcessPoolExecutor", NoProcess)
+    one = {corpus.entries[0].key}
+    again = compare_corpus(corpus, cold.syndication, one, cold.grouped, cold.agreement.overlaps)
+    assert (again.counts == cold.counts).all()
+    assert (again.agreement.statement == cold.agreement.statement).all()
+    with pytest.raises(AssertionError, match="forked"):
+        compare_corpus(corpus)
+    two = {e.key for e in corpus.entries[:2]}
+    with pytest.raises(AssertionError, match="forked"):
+        compare_corpus(corpus, cold.syndication, two, cold.grouped, cold.agreement.overlaps)
+
+
 def test_meanwhile_runs_while_the_agreement_process_works(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
