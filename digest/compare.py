@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import multiprocessing
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -319,7 +320,7 @@ def _beside(
     process's help, when there is one)."""
     corpus = index.corpus
     if not apart or not forkable():
-        with ThreadPoolExecutor(1) as thread:
+        with ThreadPoolExecutor(1) as thread, _switching(SWITCH):
             future = thread.submit(compare, index, previous=overlaps)
             yield future.result, partial(measure_copies, corpus)
         return
@@ -339,6 +340,23 @@ def _beside(
             yield (lambda: Agreement(corpus, *arrays.result())), measure
     finally:
         _apart = None
+
+
+SWITCH = 0.0005
+"""Seconds a thread holds the interpreter lock before it must offer it to another, while
+agreement runs in a thread (Python's default is 5 ms). Agreement is NumPy passes, which
+run without the lock, joined by a little Python, which needs it: with the default, the
+thread waited up to 5 ms for the lock after each pass while this one ran Python."""
+
+
+@contextmanager
+def _switching(interval: float) -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 _apart: tuple[SentenceTerms, Overlaps] | None = None

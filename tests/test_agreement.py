@@ -7,6 +7,7 @@ them from silently getting worse.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -170,6 +171,20 @@ def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
     two = {e.key for e in corpus.entries[:2]}
     with pytest.raises(AssertionError, match="forked"):
         compare_corpus(corpus, cold.syndication, two, cold.grouped, cold.agreement.overlaps)
+
+
+def test_agreement_in_a_thread_gets_the_lock_back_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # While agreement runs in a thread, the interpreter lock changes hands every
+    # SWITCH seconds (NumPy passes joined by a little Python would otherwise wait up to
+    # 5 ms for it after each pass); the caller's interval is restored after.
+    index, _ = load()
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+    compare_beside(index.corpus, lambda: seen.append(sys.getswitchinterval()))
+    assert seen == [compare_module.SWITCH] != [before]
+    assert sys.getswitchinterval() == before
 
 
 def test_meanwhile_runs_while_the_agreement_process_works(
