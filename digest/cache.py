@@ -36,10 +36,10 @@ FOLDER = ".digest-cache"
 
 LIBRARIES = (
     "sumy",
-    "nltk",
     "numpy",
     "PyStemmer",
     "markdown-it-py",
+    "mdurl",
     "PyYAML",
     "pydantic",
     "Jinja2",
@@ -68,7 +68,7 @@ def versions(names: Sequence[str]) -> dict[str, str]:
     the name of its `*.dist-info` folder on the import path gives it. Every build, the
     no-op check included, needs them; `importlib.metadata` finds the same, but importing
     it takes 30 to 40 ms, a sixth of a no-op build, so it is asked only about a library
-    installed some other way (an egg)."""
+    this does not find (installed as an egg, or not at all)."""
     wanted = {_normal(name): name for name in names}
     found: dict[str, str] = {}
     for folder in sys.path:
@@ -77,11 +77,10 @@ def versions(names: Sequence[str]) -> dict[str, str]:
         except OSError:
             continue
         for entry in entries:
-            if entry.endswith(".dist-info"):
-                name, _, version = entry[: -len(".dist-info")].partition("-")
-                chosen = wanted.get(_normal(name))
-                if chosen is not None and chosen not in found:
-                    found[chosen] = version
+            named = _DIST_INFO.fullmatch(entry)
+            chosen = wanted.get(_normal(named[1])) if named else None
+            if named and chosen is not None and chosen not in found:
+                found[chosen] = named[2]
     missing = [name for name in names if name not in found]
     if missing:
         from importlib import metadata
@@ -92,9 +91,13 @@ def versions(names: Sequence[str]) -> dict[str, str]:
     return found
 
 
+_DIST_INFO = re.compile(r"(.+?)-(\d.*)\.dist-info")
+"""A dist-info folder: the name, then the version from the first `-` before a digit (an
+old installer kept a name's own dashes: `numpy-financial-1.0.0.dist-info` is not numpy)."""
+
+
 def _normal(name: str) -> str:
-    """A distribution's name as its dist-info folder spells it, whatever the case and
-    separators (PEP 503)."""
+    """A distribution name as a comparison key, whatever its case and separators."""
     return re.sub(r"[-_.]+", "_", name).lower()
 
 

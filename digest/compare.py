@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
-import sys
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TypeVar
 
 import numpy as np
 
-from digest.agreement import Agreement, SentenceTerms, compare, sentence_terms
-from digest.analysis import forkable
+from digest import beside
+from digest.agreement import Agreement, SentenceTerms, sentence_terms
 from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.facts import Flags, Ints
 from digest.models import Article, SentenceRef, TopicCoverage
@@ -31,11 +27,9 @@ from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import source_counts, source_of_sentences
 from digest.rows import distinct
 from digest.syndication import (
-    Pairs,
     Syndication,
     detect,
     group_digests,
-    measure_copies,
     shingles,
 )
 from digest.terms import Terms
@@ -221,12 +215,12 @@ def compare_beside(
     overlaps: Overlaps = NONE,
 ) -> tuple[Comparison, T]:
     """`compare_corpus`, and what `meanwhile` returns: it is run while agreement is
-    computed (in a process of its own on a large site), the last thing before this
-    process waits for it. A build gives it the work of a later stage that needs no
-    agreement, which would otherwise wait."""
+    computed (in a thread, or in a process of its own on a cold build of a large site:
+    see `beside.py`), the last thing before this process waits for it. A build gives it
+    the work of a later stage that needs no agreement, which would otherwise wait."""
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
-    with _beside(index, overlaps, apart=changed >= APART) as (agreement_of, measure):
+    with beside.start(index, overlaps, apart=changed >= beside.APART) as (agreement_of, measure):
         syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:
@@ -290,97 +284,6 @@ class TopicComparison:
     only_in: tuple[OnlyIn, ...]
     timeline: tuple[Day, ...]
     independent_sources: int
-
-
-APART = 2_000
-"""From this many new or changed articles, agreement is computed in a forked process
-while this one finds copies and groups quotations. (A thread would do, as NumPy
-releases the interpreter lock in its array passes, but the glue between them waits for
-the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone at
-10,000.) That process then measures half of the candidate copy pairs: a cold build of
-10,000 articles has half a million, and this stage would otherwise leave a CPU idle.
-A rebuild of a few articles has few pairs to measure, and there the fork costs more
-than it saves: every page the large build process writes to afterwards is first
-copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower
-with the process, and a quarter more page faults)."""
-
-SHARE_FROM = 20_000
-"""Candidate copy pairs from which the agreement process measures half (it does so
-once agreement is done, which this process would otherwise not wait for)."""
-
-Measure = Callable[[Pairs], list[tuple[int, int]]]
-
-
-@contextmanager
-def _beside(
-    index: SentenceTerms, overlaps: Overlaps, apart: bool
-) -> Iterator[tuple[Callable[[], Agreement], Measure]]:
-    """Start agreement beside the caller (`apart`: in a forked process, if this one may
-    fork); yields what waits for it, and how to measure candidate copies (with that
-    process's help, when there is one)."""
-    corpus = index.corpus
-    if not apart or not forkable():
-        with ThreadPoolExecutor(1) as thread, _switching(SWITCH):
-            future = thread.submit(compare, index, previous=overlaps)
-            yield future.result, partial(measure_copies, corpus)
-        return
-    global _apart
-    _apart = (index, overlaps)
-    try:
-        with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as process:
-            arrays = process.submit(_agree_apart)
-
-            def measure(pairs: Pairs) -> list[tuple[int, int]]:
-                if len(pairs) < SHARE_FROM:  # a rebuild's few: not worth the wait
-                    return measure_copies(corpus, pairs)
-                half = len(pairs) // 2
-                theirs = process.submit(_measure_apart, pairs[half:])
-                return measure_copies(corpus, pairs[:half]) + theirs.result()
-
-            yield (lambda: Agreement(corpus, *arrays.result())), measure
-    finally:
-        _apart = None
-
-
-SWITCH = 0.0005
-"""Seconds a thread holds the interpreter lock before it must offer it to another, while
-agreement runs in a thread (Python's default is 5 ms). Agreement is NumPy passes, which
-run without the lock, joined by a little Python, which needs it: with the default, the
-thread waited up to 5 ms for the lock after each pass while this one ran Python."""
-
-
-@contextmanager
-def _switching(interval: float) -> Iterator[None]:
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(interval)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
-
-
-_apart: tuple[SentenceTerms, Overlaps] | None = None
-"""The forked process's inputs: set before it forks, so they are inherited, not sent."""
-
-
-def _agree_apart() -> tuple[Ints, Ints, Ints, Ints, Ints, Overlaps]:
-    """Agreement without its corpus, which the build process has already."""
-    assert _apart is not None, "forked without its inputs"
-    index, overlaps = _apart
-    found = compare(index, previous=overlaps)
-    return (
-        found.statement,
-        found.member_start,
-        found.members,
-        found.link_start,
-        found.links,
-        found.overlaps,
-    )
-
-
-def _measure_apart(pairs: Pairs) -> list[tuple[int, int]]:
-    assert _apart is not None, "forked without its inputs"
-    return measure_copies(_apart[0].corpus, pairs)
 
 
 def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) -> TopicComparison:

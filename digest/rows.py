@@ -52,7 +52,7 @@ def gather(
 
 
 def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """The sorted distinct values. (numpy 2's `np.unique` hashes, which is many times
+    """The sorted distinct values of a 1-D array. (numpy 2's `np.unique` hashes, which is many times
     slower than sorting for the millions of integer keys a large site has.)"""
     ordered = np.sort(values)
     keep = np.ones(len(ordered), np.bool_)

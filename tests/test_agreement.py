@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-import digest.compare as compare_module
+import digest.beside as beside_module
 from digest import overlaps, syndication
 from digest.agreement import (
     SAME_STATEMENT,
@@ -134,10 +135,10 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
         def __init__(self, *args: object) -> None:
             raise AssertionError("agreement ran in a thread")
 
-    monkeypatch.setattr(compare_module, "ThreadPoolExecutor", NoThread)
+    monkeypatch.setattr(beside_module, "ThreadPoolExecutor", NoThread)
     with pytest.raises(AssertionError, match="in a thread"):
         compare_corpus(corpus)  # a small site: a thread
-    monkeypatch.setattr(compare_module, "APART", 1)
+    monkeypatch.setattr(beside_module, "APART", 1)
     apart = compare_corpus(corpus)
     assert apart.agreement.corpus is corpus
     for name in ("statement", "member_start", "members", "link_start", "links"):
@@ -155,13 +156,13 @@ def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
     corpus = index.corpus
     cold = compare_corpus(corpus)
     assert len(corpus.entries) >= 3
-    monkeypatch.setattr(compare_module, "APART", 2)
+    monkeypatch.setattr(beside_module, "APART", 2)
 
     class NoProcess:
         def __init__(self, *args: object) -> None:
             raise AssertionError("forked")
 
-    monkeypatch.setattr(compare_module, "ProcessPoolExecutor", NoProcess)
+    monkeypatch.setattr(beside_module, "ProcessPoolExecutor", NoProcess)
     one = {corpus.entries[0].key}
     again = compare_corpus(corpus, cold.syndication, one, cold.grouped, cold.agreement.overlaps)
     assert (again.counts == cold.counts).all()
@@ -173,38 +174,69 @@ def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
         compare_corpus(corpus, cold.syndication, two, cold.grouped, cold.agreement.overlaps)
 
 
-def test_agreement_in_a_thread_gets_the_lock_back_often(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_agreement_in_a_thread_gets_the_lock_back_often() -> None:
     # While agreement runs in a thread, the interpreter lock changes hands every
     # SWITCH seconds (NumPy passes joined by a little Python would otherwise wait up to
-    # 5 ms for it after each pass); the caller's interval is restored after.
+    # 5 ms for it after each pass); the caller's interval is back afterwards, also when
+    # the stage fails.
     index, _ = load()
     before = sys.getswitchinterval()
     seen: list[float] = []
     compare_beside(index.corpus, lambda: seen.append(sys.getswitchinterval()))
-    assert seen == [compare_module.SWITCH] != [before]
+    assert seen == [pytest.approx(beside_module.SWITCH)]
+    assert seen != [pytest.approx(before)]
+    assert sys.getswitchinterval() == before
+
+    def failing() -> None:
+        raise RuntimeError("meanwhile failed")
+
+    with pytest.raises(RuntimeError, match="meanwhile failed"):
+        compare_beside(index.corpus, failing)
     assert sys.getswitchinterval() == before
 
 
-def test_meanwhile_runs_while_the_agreement_process_works(
+def test_meanwhile_runs_while_agreement_is_computed_in_a_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # The build hands the compare stage work that needs no agreement (the topics'
-    # coverage); it must run while the agreement process is alive, once, and come back.
+    # coverage): it must run while agreement is computed, not after. Agreement here
+    # waits for it; run one after the other, the stage would never finish.
     index, _ = load()
-    corpus = index.corpus
-    monkeypatch.setattr(compare_module, "APART", 1)
-    calls: list[int] = []
+    started = threading.Event()
+    compare = beside_module.compare
+
+    def waiting(*args: Any, **kwargs: Any) -> Any:
+        assert started.wait(timeout=20), "meanwhile did not run while agreement ran"
+        return compare(*args, **kwargs)
+
+    monkeypatch.setattr(beside_module, "compare", waiting)
+    comparison, done = compare_beside(index.corpus, lambda: started.set() or "covered")
+    assert done == "covered"
+    assert (comparison.counts == compare_corpus(index.corpus).counts).all()
+
+
+def test_meanwhile_runs_before_the_agreement_process_is_waited_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    index, _ = load()
+    monkeypatch.setattr(beside_module, "APART", 1)
+    order: list[str] = []
+    agreement = beside_module.Agreement
+
+    def received(*args: Any) -> Any:
+        order.append("agreement")
+        return agreement(*args)
+
+    monkeypatch.setattr(beside_module, "Agreement", received)
 
     def meanwhile() -> str:
-        calls.append(len(multiprocessing.active_children()))
+        order.append(f"meanwhile, {len(multiprocessing.active_children())} process")
         return "covered"
 
-    comparison, done = compare_beside(corpus, meanwhile)
+    comparison, done = compare_beside(index.corpus, meanwhile)
     assert done == "covered"
-    assert calls == [1]  # the agreement process was still there
-    assert (comparison.counts == compare_corpus(corpus).counts).all()
+    assert order == ["meanwhile, 1 process", "agreement"]
+    assert (comparison.counts == compare_corpus(index.corpus).counts).all()
 
 
 def test_copies_measured_half_in_the_forked_process_are_the_same(
@@ -225,7 +257,7 @@ def test_copies_measured_half_in_the_forked_process_are_the_same(
     pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)
     assert len(pairs) >= 4  # both halves have pairs to measure
     alone = compare_corpus(corpus).syndication
-    monkeypatch.setattr(compare_module, "APART", 1)
+    monkeypatch.setattr(beside_module, "APART", 1)
     halves: list[int] = []
     measure_copies = syndication.measure_copies
 
@@ -233,11 +265,11 @@ def test_copies_measured_half_in_the_forked_process_are_the_same(
         halves.append(len(pairs))
         return measure_copies(corpus, pairs, threshold)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(compare_module, "measure_copies", counting)
+    monkeypatch.setattr(beside_module, "measure_copies", counting)
     assert compare_corpus(corpus).syndication == alone
     assert halves == [len(pairs)]  # a few pairs (a rebuild's): all measured here
     halves.clear()
-    monkeypatch.setattr(compare_module, "SHARE_FROM", 2)
+    monkeypatch.setattr(beside_module, "SHARE_FROM", 2)
     apart = compare_corpus(corpus).syndication
     assert halves == [len(pairs) // 2]  # this process's half; the other was measured apart
     assert apart == alone

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,38 @@ def test_library_versions_are_the_installed_ones() -> None:
     found = versions((*LIBRARIES, "no-such-library-anywhere"))
     assert found == {name: metadata.version(name) for name in LIBRARIES}
     assert "PyStemmer" in LIBRARIES and "Jinja2" in LIBRARIES
+
+
+def test_library_versions_come_from_dist_info_folder_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The folder names alone answer (importlib.metadata is not asked), whatever the
+    # case and separators of the name; a name's own dashes are not its version.
+    from importlib import metadata
+
+    for folder in (
+        "numpy_financial-1.0.0.dist-info",
+        "numpy-financial-1.0.0.dist-info",
+        "numpy-2.9.0.dist-info",
+        "jinja2-9.9.dist-info",
+        "PyStemmer-1.0-1.dist-info",
+        "markdown_it_py-3.0.0.dist-info",
+        "sumy-0.1.egg-info",
+    ):
+        (tmp_path / folder).mkdir()
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+
+    def not_asked(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "version", not_asked)
+    found = versions(("numpy", "Jinja2", "PyStemmer", "markdown-it-py", "sumy"))
+    assert found == {
+        "numpy": "2.9.0",
+        "Jinja2": "9.9",
+        "PyStemmer": "1.0-1",
+        "markdown-it-py": "3.0.0",
+    }
 
 
 def test_a_library_upgrade_changes_the_code_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,119 @@
+"""Where agreement is computed: beside the rest of the compare stage.
+
+Agreement (`agreement.py`) is NumPy passes over the whole corpus; copy detection and
+quotation grouping, which the compare stage does meanwhile, are mostly Python. So the
+two run side by side: on a rebuild in a thread (NumPy releases the interpreter lock in
+its passes), and on a cold build of a large site in a forked process, which then also
+measures half of the candidate copy pairs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import partial
+
+from digest.agreement import Agreement, SentenceTerms, compare
+from digest.analysis import forkable
+from digest.facts import Ints
+from digest.overlaps import Overlaps
+from digest.syndication import Pairs, measure_copies
+
+APART = 2_000
+"""From this many new or changed articles, agreement is computed in a forked process
+while this one finds copies and groups quotations. (A thread would do, as NumPy
+releases the interpreter lock in its array passes, but the glue between them waits for
+the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone at
+10,000.) That process then measures half of the candidate copy pairs: a cold build of
+10,000 articles has half a million, and this stage would otherwise leave a CPU idle.
+A rebuild of a few articles has few pairs to measure, and there the fork costs more
+than it saves: every page the large build process writes to afterwards is first
+copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower
+with the process, and a quarter more page faults)."""
+
+SHARE_FROM = 20_000
+"""Candidate copy pairs from which the agreement process measures half (it does so
+once agreement is done, which this process would otherwise not wait for)."""
+
+Measure = Callable[[Pairs], list[tuple[int, int]]]
+
+
+@contextmanager
+def start(
+    index: SentenceTerms, overlaps: Overlaps, apart: bool
+) -> Iterator[tuple[Callable[[], Agreement], Measure]]:
+    """Start agreement beside the caller (`apart`: in a forked process, if this one may
+    fork; else in a thread); yields what waits for it, and how to measure candidate
+    copies (with that process's help, when there is one)."""
+    corpus = index.corpus
+    if not apart or not forkable():
+        with ThreadPoolExecutor(1) as thread, _switching(SWITCH):
+            future = thread.submit(compare, index, previous=overlaps)
+            yield future.result, partial(measure_copies, corpus)
+        return
+    global _apart
+    _apart = (index, overlaps)
+    try:
+        with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as process:
+            arrays = process.submit(_agree_apart)
+
+            def measure(pairs: Pairs) -> list[tuple[int, int]]:
+                if len(pairs) < SHARE_FROM:  # a rebuild's few: not worth the wait
+                    return measure_copies(corpus, pairs)
+                half = len(pairs) // 2
+                theirs = process.submit(_measure_apart, pairs[half:])
+                return measure_copies(corpus, pairs[:half]) + theirs.result()
+
+            yield (lambda: Agreement(corpus, *arrays.result())), measure
+    finally:
+        _apart = None
+
+
+SWITCH = 0.0005
+"""Seconds a thread holds the interpreter lock before it must offer it to another, while
+agreement runs in a thread (Python's default is 5 ms). Agreement is NumPy passes, which
+run without the lock, joined by a little Python, which needs it: with the default, the
+thread waited up to 5 ms for the lock after each pass while the build ran Python (a
+10,000-article rebuild, interleaved runs: compare stage median 0.98 -> 0.86 s). The
+setting is the process's, so it applies to every thread meanwhile (`digest serve`'s
+server threads too, which only hand the lock over more often)."""
+
+
+@contextmanager
+def _switching(interval: float) -> Iterator[None]:
+    """The switch interval set for the block. Process-wide: it assumes one build at a
+    time in a process, as the command line and `digest serve` (which builds from one
+    thread) run them; the interval is put back however the block ends."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+_apart: tuple[SentenceTerms, Overlaps] | None = None
+"""The forked process's inputs: set before it forks, so they are inherited, not sent."""
+
+
+def _agree_apart() -> tuple[Ints, Ints, Ints, Ints, Ints, Overlaps]:
+    """Agreement without its corpus, which the build process has already."""
+    assert _apart is not None, "forked without its inputs"
+    index, overlaps = _apart
+    found = compare(index, previous=overlaps)
+    return (
+        found.statement,
+        found.member_start,
+        found.members,
+        found.link_start,
+        found.links,
+        found.overlaps,
+    )
+
+
+def _measure_apart(pairs: Pairs) -> list[tuple[int, int]]:
+    assert _apart is not None, "forked without its inputs"
+    return measure_copies(_apart[0].corpus, pairs)
