@@ -123,6 +123,16 @@ def test_lookups_in_many_chunks_give_the_same_agreement(monkeypatch: pytest.Monk
     assert any(b in chunked.of(a) for a, b, same in pairs if same)
 
 
+def _refused(message: str) -> type:
+    """An executor class that fails when made: where agreement must not run."""
+
+    class Refused:
+        def __init__(self, *args: object) -> None:
+            raise AssertionError(message)
+
+    return Refused
+
+
 def test_agreement_computed_in_a_forked_process_is_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -131,11 +141,7 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
     corpus = index.corpus
     beside = compare_corpus(corpus)
 
-    class NoThread:
-        def __init__(self, *args: object) -> None:
-            raise AssertionError("agreement ran in a thread")
-
-    monkeypatch.setattr(beside_module, "ThreadPoolExecutor", NoThread)
+    monkeypatch.setattr(beside_module, "ThreadPoolExecutor", _refused("agreement ran in a thread"))
     with pytest.raises(AssertionError, match="in a thread"):
         compare_corpus(corpus)  # a small site: a thread
     monkeypatch.setattr(beside_module, "APART", 1)
@@ -158,11 +164,7 @@ def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
     assert len(corpus.entries) >= 3
     monkeypatch.setattr(beside_module, "APART", 2)
 
-    class NoProcess:
-        def __init__(self, *args: object) -> None:
-            raise AssertionError("forked")
-
-    monkeypatch.setattr(beside_module, "ProcessPoolExecutor", NoProcess)
+    monkeypatch.setattr(beside_module, "ProcessPoolExecutor", _refused("forked"))
     one = {corpus.entries[0].key}
     again = compare_corpus(corpus, cold.syndication, one, cold.grouped, cold.agreement.overlaps)
     assert (again.counts == cold.counts).all()
