@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sumy.summarizers.lex_rank import LexRankSummarizer
+
+from digest.sumy_api import LexRankSummarizer
 
 
 class FastLexRank(LexRankSummarizer):  # type: ignore[misc]

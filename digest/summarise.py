@@ -14,21 +14,23 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sumy.models.dom import ObjectDocumentModel, Paragraph
-from sumy.models.dom import Sentence as SumySentence
-from sumy.summarizers.edmundson import EdmundsonSummarizer
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.reduction import ReductionSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
-
 from digest.agreement import SentenceTerms, same_statement_score
 from digest.config import Algorithm, Settings
 from digest.lexrank import FastLexRank
 from digest.models import Article, SentenceRef
 from digest.sentences import Tokenizer, words
+from digest.sumy_api import (
+    EdmundsonSummarizer,
+    KLSummarizer,
+    LsaSummarizer,
+    LuhnSummarizer,
+    ObjectDocumentModel,
+    Paragraph,
+    ReductionSummarizer,
+    SumBasicSummarizer,
+    TextRankSummarizer,
+)
+from digest.sumy_api import Sentence as SumySentence
 from digest.terms import Terms
 
 _SUMMARISERS: dict[Algorithm, Callable[..., Any]] = {

@@ -11,9 +11,9 @@ import pkgutil
 import re
 
 import Stemmer
-from sumy.utils import get_stop_words, parse_stop_words
 
 from digest.sentences import words
+from digest.sumy_api import get_stop_words, parse_stop_words
 
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 

@@ -1,0 +1,69 @@
+"""sumy is imported without NLTK and requests, which digest never calls, and whoever
+does call them still gets them. Each case runs in a fresh interpreter: the test
+process has long imported both."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+
+def _run(code: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True
+    )
+    found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_build_imports_neither_nltk_nor_requests() -> None:
+    found = _run(
+        """
+        import json, sys
+        import digest.build, digest.cli
+        from digest.terms import Terms
+        from digest.summarise import Summariser
+        print(json.dumps({
+            "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("nltk", "requests")),
+            "stop": "the" in Terms().stop_words,
+        }))
+        """
+    )
+    assert found == {"loaded": [], "stop": True}
+
+
+def test_sumy_code_that_uses_them_gets_the_real_modules() -> None:
+    found = _run(
+        """
+        import json, sys
+        import digest.build
+        import sumy.utils
+        from sumy.nlp.stemmers import Stemmer
+        stem = Stemmer("english")("running")
+        print(json.dumps({
+            "stem": stem,
+            "nltk": type(sys.modules["nltk.stem.snowball"]).__name__,
+            "get": callable(sumy.utils.requests.get),
+            "requests": "requests.api" in sys.modules,
+        }))
+        """
+    )
+    assert found == {"stem": "run", "nltk": "module", "get": True, "requests": True}
+
+
+def test_modules_already_imported_are_used_as_they_are() -> None:
+    found = _run(
+        """
+        import json, sys
+        import nltk.stem.snowball, requests
+        import digest.build
+        import sumy.nlp.stemmers, sumy.utils
+        print(json.dumps({
+            "nltk": sumy.nlp.stemmers.nltk_stemmers_module is nltk.stem.snowball,
+            "requests": sumy.utils.requests is requests,
+        }))
+        """
+    )
+    assert found == {"nltk": True, "requests": True}
