@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from digest.sentences import split_sentences
 
@@ -55,7 +55,12 @@ def compile_rules(extra: Iterable[str]) -> tuple[re.Pattern[str], ...]:
 
 def is_furniture(text: str, rules: tuple[re.Pattern[str], ...] = _FURNITURE) -> bool:
     """True when every sentence of `text` is page furniture rather than article text."""
-    sentences = split_sentences(text)
+    return all_furniture(split_sentences(text), rules)
+
+
+def all_furniture(sentences: Sequence[str], rules: tuple[re.Pattern[str], ...]) -> bool:
+    """`is_furniture` of a text already split into (stripped) sentences: the reader
+    splits each paragraph once, for this and for the article's sentences."""
     if not sentences:
         return True
     return all(any(rule.fullmatch(s.strip()) for rule in rules) for s in sentences)

@@ -8,6 +8,7 @@ block so that a sentence's plain text and its inline HTML come from the same cha
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import os
 import re
@@ -20,7 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from digest.clean import is_furniture, take_date_marker
+from digest.clean import all_furniture, is_furniture, take_date_marker
 from digest.errors import DigestError
 from digest.models import Article, Block, BlockKind, Sentence
 from digest.sentences import sentence_spans
@@ -95,6 +96,19 @@ class _RawBlock:
     markdown: bool
     level: int = 0
 
+    @functools.cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where its sentences are in `source`: a heading or code block is one."""
+        if self.kind in ("heading", "code"):
+            return [(0, len(self.source))]
+        return sentence_spans(self.source)
+
+
+def _is_furniture(block: _RawBlock, rules: tuple[re.Pattern[str], ...]) -> bool:
+    if block.kind in ("heading", "code"):
+        return is_furniture(block.source, rules)  # a credit line can look like a heading
+    return all_furniture([block.source[b:e] for b, e in block.spans], rules)
+
 
 def discover(
     content_dir: Path, label: Path | None = None, listed: Iterable[str] | None = None
@@ -156,7 +170,7 @@ def read_article(
         raise DigestError(problem, label, body_line)
     markdown = path.suffix.lower() in (".md", ".markdown")
     raw = _markdown_blocks(body) if markdown else _text_blocks(body)
-    raw = [b for b in raw if not is_furniture(b.source, rules)]
+    raw = [b for b in raw if not _is_furniture(b, rules)]
     headline = None
     if meta.title is None and raw and raw[0].kind == "heading" and raw[0].level <= 2:
         # A pasted page opens with its headline, often with the section glued on
@@ -281,9 +295,7 @@ def _split(raw: list[_RawBlock]) -> tuple[tuple[Sentence, ...], tuple[Block, ...
     blocks: list[Block] = []
     for block_index, block in enumerate(raw):
         start = len(sentences)
-        whole = block.kind in ("heading", "code")
-        spans = [(0, len(block.source))] if whole else sentence_spans(block.source)
-        for begin, end in spans:
+        for begin, end in block.spans:
             fragment = block.source[begin:end]
             text, markup = (
                 _render(fragment) if block.markdown else (fragment, html.escape(fragment))

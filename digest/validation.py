@@ -37,7 +37,10 @@ class YamlDocument:
         if self.node is not None:
             self._reject_duplicate_keys(self.node, set())
         try:
-            self.data: Any = yaml.load(text, Loader=_FAST)  # _FAST is a safe loader
+            # What yaml.load does after composing (_FAST is a safe loader), without
+            # parsing the text a second time.
+            node = self.node
+            self.data: Any = None if node is None else _FAST("").construct_document(node)
         except Exception:  # any failure: the slow path explains it
             self.data = self._construct(text)
 
