@@ -4,8 +4,9 @@
 A small rebuild makes the two side by side: the files beside the pages (on a large site
 digest.json and the search index are a hundred megabytes to assemble and write) in a
 forked process, while this one renders the few pages that changed and links the rest.
-A large build renders first, with every core (a process must not fork while threads
-run, and the page workers want all the CPUs), then makes the other files.
+A large build renders with every core (a process must not fork while threads run, and
+the page workers want all the CPUs); this process makes the other files once the
+article pages are done, while the workers start on the list pages.
 """
 
 from __future__ import annotations
@@ -81,10 +82,15 @@ def produce(
             _beside = None
     else:
         todo = keep_unchanged(pages, previous, job.sink)
-        rendered, made = render(todo, job, need, jobs, progress)
-        if between:
-            between()
-        keyed, spans, files = others(made)
+        done: list[tuple[dict[str, str], Spans, list[str]]] = []
+
+        def meanwhile(made: Mapping[int, Pair]) -> None:
+            if between:
+                between()
+            done.append(others(made))
+
+        rendered, _ = render(todo, job, need, jobs, progress, meanwhile)
+        keyed, spans, files = done[0]
     return Produced(rendered, keyed, spans, files)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,53 @@ def test_render_chunks_are_shared_and_each_done_once(tmp_path: Path) -> None:
     done = list(publish._run(_where, items, job, 2))  # type: ignore[arg-type]
     assert sorted(item for _, item in done) == items
     assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
+
+
+def _waiting(chunk: list[object]) -> list[object]:
+    """A render task whose first chunk in each process waits (2 s at most) for `first`
+    to have run; each item says whether it had."""
+    folder = Path(str(chunk[0][0]))  # type: ignore[index]
+    mine = folder / f"waited-{os.getpid()}"
+    if not mine.exists():
+        mine.touch()
+        deadline = time.monotonic() + 2
+        while not (folder / "go").exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    ran = (folder / "go").exists()
+    return [(os.getpid(), ran, item) for _, item in chunk]  # type: ignore[misc]
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
+def test_first_runs_here_while_the_worker_renders(tmp_path: Path) -> None:
+    # The build process makes digest.json and the search index (`first`) as soon as the
+    # worker has list pages to render, not after every page is done.
+    theme = load_theme("default", tmp_path)
+    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
+    items = [(str(tmp_path), n) for n in range(400)]
+    calls: list[int] = []
+
+    def first() -> None:
+        calls.append(1)
+        (tmp_path / "go").touch()
+
+    done = list(publish._run(_waiting, items, job, 2, first))  # type: ignore[arg-type]
+    assert calls == [1]
+    assert sorted(item for _, _, item in done) == list(range(400))
+    assert len({pid for pid, _, _ in done}) == 2
+    assert all(ran for _, ran, _ in done)  # the worker never waited for it in vain
+
+
+def test_first_runs_once_when_pages_are_too_few_for_workers(tmp_path: Path) -> None:
+    theme = load_theme("default", tmp_path)
+    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
+    calls: list[int] = []
+    done = list(publish._run(_where, [1, 2, 3], job, 2, lambda: calls.append(1)))  # type: ignore[arg-type]
+    assert calls == [1] and [item for _, item in done] == [1, 2, 3]
+
+
+def test_chunks_shrink_towards_the_end_of_a_pass() -> None:
+    # No process is left with a large last chunk while the others wait.
+    sizes = [len(c) for c in publish._chunks(list(range(1000)), 2)]
+    assert sum(sizes) == 1000
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 100 and sizes[-1] <= 4
