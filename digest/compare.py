@@ -338,16 +338,24 @@ def _only_in(
     positions = corpus.in_order(np.asarray(topic.positions, np.int64))
     keep = corpus.prose[positions] & (corpus.words[positions] >= MIN_WORDS)
     keep &= comparison.counts[positions] == 1
-    shared = [p for p in (corpus.find(r) for r in shared_quotes) if p is not None]
-    keep &= ~np.isin(positions, np.asarray(shared, np.int64))
+    shared = corpus.positions(shared_quotes)
+    keep &= ~np.isin(positions, shared[shared >= 0])
     chosen = positions[keep]
-    names = [corpus.entries[a].source for a in corpus.article_of[chosen].tolist()]
-    by_source: dict[str, list[SentenceRef]] = {}
-    for name, position in zip(names, chosen.tolist(), strict=True):
-        refs = by_source.setdefault(name, [])
-        if len(refs) < ONLY_IN_PER_SOURCE:
-            refs.append(corpus.ref(position))
-    return tuple(OnlyIn(source, tuple(refs)) for source, refs in sorted(by_source.items()))
+    # Tens of thousands of candidates in a large topic, a few per source shown: each
+    # source is numbered in name order, and its first few kept by array passes.
+    articles, article_row = np.unique(corpus.article_of[chosen], return_inverse=True)
+    names = [corpus.entries[a].source for a in articles.tolist()]
+    ordered = sorted(set(names))
+    number = {name: n for n, name in enumerate(ordered)}
+    source = np.asarray([number[name] for name in names], np.int64)[article_row]
+    by_source_order = np.argsort(source, kind="stable")
+    grouped = source[by_source_order]
+    rank = np.arange(len(grouped)) - np.searchsorted(grouped, grouped)
+    shown = np.sort(by_source_order[rank < ONLY_IN_PER_SOURCE])
+    by_source: dict[int, list[SentenceRef]] = {}
+    for position, n in zip(chosen[shown].tolist(), source[shown].tolist(), strict=True):
+        by_source.setdefault(n, []).append(corpus.ref(position))
+    return tuple(OnlyIn(ordered[n], tuple(refs)) for n, refs in sorted(by_source.items()))
 
 
 def _timeline(topic: TopicCoverage, corpus: Corpus) -> tuple[Day, ...]:

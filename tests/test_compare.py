@@ -114,3 +114,43 @@ def test_copy_measure_is_the_exact_containment(
     shared = np.intersect1d(small, large, assume_unique=True).size
     expected = bool(small.size) and shared / small.size >= threshold
     assert (bool(small.size) and _contained(small, large, threshold)) == expected
+
+
+def test_only_in_keeps_each_sources_first_five_in_article_order(make_site: SiteMaker) -> None:
+    # "What each source adds": sources by name, each with its first five sentences no
+    # other source reports, in (article, sentence) order across its articles.
+    zed_a = [
+        "The harbour master counted nine trawlers stranded inside the outer wall.",
+        "A crane barge reached the harbour from Rotterdam late on Tuesday evening.",
+        "Harbour pilots said the channel markers had drifted several metres south.",
+        "Volunteers cleared seaweed from the harbour slipway before the tide turned.",
+    ]
+    zed_b = [
+        "The harbour café reopened with a generator borrowed from the lifeboat crew.",
+        "An insurance assessor photographed every cracked bollard along the harbour.",
+        "Children watched the harbour divers surface with a rusted anchor chain.",
+    ]
+    alpha = [
+        "Alpha reporters saw harbour police close the promenade to walkers at noon.",
+        "The harbour ferry timetable was printed again with a warning in red ink.",
+    ]
+    shared = "The northern harbour closed on Monday after a storm tore a hole in the main pier."
+    front = "---\nsource: {}\ndate: 2024-03-0{}\n---\n"
+    config = make_site(
+        CONFIG,
+        {
+            "a-zed.md": front.format("Zed Times", 4) + "\n".join([shared, *zed_a]) + "\n",
+            "b-zed.md": front.format("Zed Times", 5) + "\n".join(zed_b) + "\n",
+            "c-alpha.md": front.format("Alpha News", 5) + "\n".join([shared, *alpha]) + "\n",
+        },
+    )
+    out = build(config).output_dir
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    texts = {
+        (a["id"], n): s["text"] for a in data["articles"] for n, s in enumerate(a["sentences"])
+    }
+    only_in = [
+        (o["source"], [texts[(r["article"], r["sentence"])] for r in o["sentences"]])
+        for o in data["topics"][0]["only_in"]
+    ]
+    assert only_in == [("Alpha News", alpha), ("Zed Times", [*zed_a, zed_b[0]])]
