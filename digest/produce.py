@@ -54,14 +54,16 @@ def produce(
 
     `keys` are the articles' fragment keys and `kept` the previous build's fragments;
     `side_by_side` allows the forked process (not for a sink in memory, whose files a
-    child could not hand back; nor with `jobs` 1); `between` runs once the pages are
-    done.
+    child could not hand back; nor with `jobs` 1); `between` runs once the pages that
+    need it are rendered: all of them on a small rebuild, the article pages on a large
+    build (then beside the list pages, with the other files).
     """
     need = [n for n, key in enumerate(keys) if not kept.has(key)]
     others = partial(_others, records, pages, theme, keys, kept, job, previous)
     # Few pages to render: this process links the unchanged pages and renders the rest
     # while a forked one makes the other files (unless one process is asked for, or
-    # there is one CPU). Many: render with every core first.
+    # there is one CPU). Many: render with every core; between the article pages and
+    # the list pages, this process makes the other files while the workers go on.
     changed = sum(previous.get(page.path) != page.key for page in pages)
     few = changed + len(need) < POOL_FROM
     alone = jobs == 1 or cpu_count() < 2

@@ -14,12 +14,18 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
-from typing import Protocol
+from typing import Any, Protocol
 
 import jinja2
 
@@ -36,6 +42,11 @@ POOL_FROM = 64
 
 class Sink(Protocol):
     """Where rendered files go: a staging folder (a build) or memory (check, serve)."""
+
+    shared: bool
+    """Whether what a forked worker writes reaches it: a folder's files do; a worker's
+    writes to memory stay in the worker's copy, so such a sink is written by this
+    process alone."""
 
     def write(self, path: str, data: bytes) -> None: ...
 
@@ -57,6 +68,7 @@ class MemorySink:
     """Files in memory; nothing of a previous build to keep."""
 
     files: dict[str, bytes] = field(default_factory=dict)
+    shared = False
 
     def write(self, path: str, data: bytes) -> None:
         self.files[path] = data
@@ -165,8 +177,9 @@ def _run(
     holds a copy of what the build knows (forked memory is copied as it is touched).
     Chunks are handed out as the processes get through them, two queued ahead for each
     worker: split in advance, a worker (which also sends its results back) finished
-    the article pages of a 10,000-article site 2.3 s after this process. This process
-    runs `first` before its first chunk (once the workers have theirs)."""
+    the article pages of a 10,000-article site 2.3 s after this process. `first` runs
+    before this process takes a chunk; with workers, while they render (see
+    `_beside_workers`)."""
     global _job
     _job = job
     chunks = _chunks(items, jobs)
@@ -175,6 +188,7 @@ def _run(
         parallel = (
             len(items) >= POOL_FROM
             and workers > 1
+            and job.sink.shared
             and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods()
         )
@@ -190,13 +204,16 @@ def _run(
         with ProcessPoolExecutor(workers - 1, context) as pool:
             queued: deque[Future[list[object]]] = deque()
             waiting = deque(chunks)
-            while waiting:
+
+            def feed() -> None:
                 while waiting and sum(not f.done() for f in queued) < ahead:
                     queued.append(pool.submit(task, waiting.popleft()))
-                if first:
-                    first()
-                    first = None
-                    continue  # the workers may be ready for more
+
+            feed()  # with "fork" the pool starts every worker here, before any thread
+            if first:
+                _beside_workers(first, feed, queued)
+            while waiting:
+                feed()
                 while queued and queued[0].done():
                     yield from queued.popleft().result()
                 if waiting:
@@ -207,11 +224,28 @@ def _run(
         _job = None
 
 
+def _beside_workers(
+    first: Callable[[], None], feed: Callable[[], None], queued: Sequence[Future[list[object]]]
+) -> None:
+    """Run `first` in a thread while this one keeps the workers supplied with chunks,
+    whose results wait in `queued`. Run in this thread instead, it would leave each
+    worker its two queued chunks: at 10,000 articles `digest.json` and the search index
+    take longer than that. The pool has forked its workers already, and nothing forks
+    while the thread runs."""
+    with ThreadPoolExecutor(1) as thread:
+        running = thread.submit(first)
+        while not running.done():
+            busy: list[Future[Any]] = [running, *(f for f in queued if not f.done())]
+            wait(busy, return_when=FIRST_COMPLETED)
+            feed()
+        running.result()
+
+
 def _chunks(items: Sequence[object], jobs: int) -> list[Sequence[object]]:
     """Each a quarter of what is left per process, at most 100 and at least 4 pages:
     large chunks while there is plenty (fewer hand-overs) and small ones at the end,
     so no process still renders a large last chunk while the others wait. (A fixed
-    sixteenth of the pages left a process 0.1 to 0.2 s behind at the end of each pass
+    eighth of each process's share left one 0.1 to 0.2 s behind at the end of each pass
     of a 1,000-article build: a topic page costs ten edition pages.)"""
     processes = max(1, jobs or cpu_count())
     chunks = []

@@ -25,12 +25,20 @@ _DEFERRED = ("nltk.stem.snowball", "requests")
 
 
 class _StandIn(types.ModuleType):
-    """A module not imported yet: the first name looked up in it imports it."""
+    """A module not imported yet: the first name looked up in it imports it. Asked
+    while it still stands in (sumy, or another thread, needs the module before the
+    import is over), it steps aside first, so the real module is imported."""
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(importlib.import_module(self.__name__), name)
+        return getattr(self._real(), name)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._real())
+
+    def _real(self) -> types.ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
 
 
 @contextmanager

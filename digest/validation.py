@@ -38,9 +38,13 @@ class YamlDocument:
             self._reject_duplicate_keys(self.node, set())
         try:
             # What yaml.load does after composing (_FAST is a safe loader), without
-            # parsing the text a second time.
+            # parsing the text a second time; except with a merge key (`<<: *base`),
+            # whose construction rewrites the node tree that errors take lines from.
             node = self.node
-            self.data: Any = None if node is None else _FAST("").construct_document(node)
+            if "<<" in text:
+                self.data: Any = yaml.load(text, Loader=_FAST)
+            else:
+                self.data = None if node is None else _FAST("").construct_document(node)
         except Exception:  # any failure: the slow path explains it
             self.data = self._construct(text)
 

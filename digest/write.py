@@ -121,6 +121,9 @@ class Staging:
     current output until `commit`; `abort` (or a crash) leaves it exactly as it was.
     """
 
+    shared = True
+    """Workers forked from the build write their pages into the folder themselves."""
+
     def __init__(self, out: Path, reuse: bool) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self._removals = recover(out)

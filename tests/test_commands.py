@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from digest.build import build
 from digest.check import check
 from digest.cli import main
 from digest.read import read_article
@@ -150,6 +151,30 @@ def test_check_passes_the_example_with_and_without_base_url() -> None:
         result = check(ROOT / "config.yaml", base)
         assert result.broken == ()
         assert result.pages > 10 and result.links > result.pages * 10
+
+
+def test_check_renders_every_page_of_a_site_large_enough_for_workers(
+    make_site: SiteMaker,
+) -> None:
+    # Seventy articles: more pages than one process renders alone. The check renders
+    # into memory, which a forked worker's pages would never reach; every page a build
+    # writes must be there, and every link must resolve.
+    files = {
+        f"story-{n:02d}.md": (
+            f"---\ntitle: Harbour report {n}\nsource: Outlet {n % 7}\n"
+            f"date: 2024-03-{n % 28 + 1:02d}\n---\n"
+            f"The harbour council met for the {n}th time on the pier repairs. "
+            f"Engineers said section {n} of the pier needs {n + 3} new pylons.\n"
+        )
+        for n in range(70)
+    }
+    config = make_site(
+        "title: Harbour\ntopics:\n  - name: Harbour\n    keywords: [harbour]\n", files
+    )
+    result = check(config)
+    assert result.broken == () and result.pages > 70
+    built = build(config, jobs=2).output_dir
+    assert result.pages == sum(1 for _ in built.rglob("*.html"))
 
 
 def test_check_reports_each_broken_link_and_writes_nothing(

@@ -97,3 +97,22 @@ def test_command_line_base_url_overrides_the_file(tmp_path: Path) -> None:
 def test_boilerplate_patterns_must_compile(tmp_path: Path) -> None:
     exc = error(tmp_path, "boilerplate:\n  - '(unclosed'\n")
     assert exc.line == 2 and "not a regular expression" in exc.message
+
+
+def test_a_key_merged_into_the_wrong_place_names_where_it_was_merged(tmp_path: Path) -> None:
+    # `<<: *site` copies the site's summary settings into a topic, where one of them is
+    # not allowed: the error points at the topic's summary, not at the anchor's key.
+    exc = error(
+        tmp_path,
+        "title: x\n"
+        "summary: &site\n"
+        "  algorithm: lexrank\n"
+        "  article_sentences: 3\n"
+        "topics:\n"
+        "  - name: Trade\n"
+        "    keywords: [tariff]\n"
+        "    summary:\n"
+        "      <<: *site\n",
+    )
+    assert "topics[0].summary.article_sentences" in exc.message
+    assert exc.line == 8

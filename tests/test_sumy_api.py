@@ -67,3 +67,34 @@ def test_modules_already_imported_are_used_as_they_are() -> None:
         """
     )
     assert found == {"nltk": True, "requests": True}
+
+
+def test_a_module_needed_while_it_stands_in_is_imported_for_real() -> None:
+    # Were a sumy release to use NLTK while it is imported, or another thread to import
+    # requests meanwhile, they would get the real module, dunder names and all.
+    found = _run(
+        """
+        import json, sys
+        from digest.sumy_api import _standing_in
+        before = "wave" in sys.modules or "tomllib" in sys.modules
+        with _standing_in(("wave", "tomllib")):
+            import wave, tomllib
+            parsed = tomllib.loads("a = 1")
+        print(json.dumps({
+            "before": before,
+            "parsed": parsed,
+            "tomllib": type(sys.modules["tomllib"]).__name__,
+            "file": wave.__file__.endswith("wave.py"),  # after the block: now imported
+            "names": "open" in dir(wave),
+            "wave": type(sys.modules["wave"]).__name__,
+        }))
+        """
+    )
+    assert found == {
+        "before": False,
+        "parsed": {"a": 1},
+        "tomllib": "module",
+        "file": True,
+        "names": True,
+        "wave": "module",
+    }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -148,23 +150,38 @@ def _where(chunk: list[object]) -> list[object]:
     return [(os.getpid(), item) for item in chunk]
 
 
+class _Folder(publish.MemorySink):
+    """A sink whose files forked workers' writes would reach, as a folder's do: these
+    tests' tasks write nothing."""
+
+    shared = True
+
+
+def _job(tmp_path: Path, sink: publish.Sink | None = None) -> publish.Job:
+    theme = load_theme("default", tmp_path)
+    return publish.Job(None, theme, None, sink or _Folder(), None)  # type: ignore[arg-type]
+
+
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
 def test_render_chunks_are_shared_and_each_done_once(tmp_path: Path) -> None:
     # Chunks go to whichever process is free: every item once, by both processes.
-    copy_example(tmp_path)
-    theme = load_theme("default", tmp_path)
-    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
     items = list(range(400))
-    done = list(publish._run(_where, items, job, 2))  # type: ignore[arg-type]
+    done = list(publish._run(_where, items, _job(tmp_path), 2))  # type: ignore[arg-type]
     assert sorted(item for _, item in done) == items
     assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
 
 
+def test_pages_for_memory_are_rendered_by_this_process_alone(tmp_path: Path) -> None:
+    # `digest check` and `serve` render into memory: a worker's pages would not reach it.
+    done = list(publish._run(_where, list(range(400)), _job(tmp_path, publish.MemorySink()), 2))  # type: ignore[arg-type]
+    assert {pid for pid, _ in done} == {os.getpid()} and len(done) == 400
+
+
 def _waiting(chunk: list[object]) -> list[object]:
-    """A render task whose first chunk in each process waits (2 s at most) for `first`
-    to have run; each item says whether it had."""
+    """A render task whose first chunk in each process marks that it started, then
+    waits (2 s at most) for `first` to have run; each item says whether it had."""
     folder = Path(str(chunk[0][0]))  # type: ignore[index]
-    mine = folder / f"waited-{os.getpid()}"
+    mine = folder / f"started-{os.getpid()}"
     if not mine.exists():
         mine.touch()
         deadline = time.monotonic() + 2
@@ -176,30 +193,45 @@ def _waiting(chunk: list[object]) -> list[object]:
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
 def test_first_runs_here_while_the_worker_renders(tmp_path: Path) -> None:
-    # The build process makes digest.json and the search index (`first`) as soon as the
-    # worker has list pages to render, not after every page is done.
-    theme = load_theme("default", tmp_path)
-    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
+    # The build process makes digest.json and the search index (`first`) while the
+    # worker renders list pages: `first` sees the worker at work (not before it
+    # started) and the worker sees `first` done (not after it finished).
     items = [(str(tmp_path), n) for n in range(400)]
-    calls: list[int] = []
+    worker_seen: list[bool] = []
 
     def first() -> None:
-        calls.append(1)
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline and not any(tmp_path.glob("started-*")):
+            time.sleep(0.01)
+        worker_seen.append(any(tmp_path.glob("started-*")))
         (tmp_path / "go").touch()
 
-    done = list(publish._run(_waiting, items, job, 2, first))  # type: ignore[arg-type]
-    assert calls == [1]
+    done = list(publish._run(_waiting, items, _job(tmp_path), 2, first))  # type: ignore[arg-type]
+    assert worker_seen == [True]
     assert sorted(item for _, _, item in done) == list(range(400))
     assert len({pid for pid, _, _ in done}) == 2
-    assert all(ran for _, ran, _ in done)  # the worker never waited for it in vain
+    assert all(ran for _, ran, _ in done)  # no process waited for it in vain
 
 
-def test_first_runs_once_when_pages_are_too_few_for_workers(tmp_path: Path) -> None:
-    theme = load_theme("default", tmp_path)
-    job = publish.Job(None, theme, None, publish.MemorySink(), None)  # type: ignore[arg-type]
+@pytest.mark.parametrize("count", [0, 3])
+def test_first_runs_once_when_pages_are_too_few_for_workers(tmp_path: Path, count: int) -> None:
+    # No list page to render (a rebuild that kept them all) still makes the other files.
     calls: list[int] = []
-    done = list(publish._run(_where, [1, 2, 3], job, 2, lambda: calls.append(1)))  # type: ignore[arg-type]
-    assert calls == [1] and [item for _, item in done] == [1, 2, 3]
+    items = list(range(count))
+    done = list(publish._run(_where, items, _job(tmp_path), 2, lambda: calls.append(1)))  # type: ignore[arg-type]
+    assert calls == [1] and [item for _, item in done] == items
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
+def test_a_failure_in_first_leaves_no_worker_or_thread(tmp_path: Path) -> None:
+    def first() -> None:
+        raise OSError("disk full")
+
+    threads = threading.active_count()
+    with pytest.raises(OSError, match="disk full"):
+        list(publish._run(_where, list(range(400)), _job(tmp_path), 2, first))  # type: ignore[arg-type]
+    assert multiprocessing.active_children() == []
+    assert threading.active_count() == threads
 
 
 def test_chunks_shrink_towards_the_end_of_a_pass() -> None:
