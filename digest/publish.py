@@ -229,9 +229,9 @@ def _beside_workers(
 ) -> None:
     """Run `first` in a thread while this one keeps the workers supplied with chunks,
     whose results wait in `queued`. Run in this thread instead, it would leave each
-    worker its two queued chunks: at 10,000 articles `digest.json` and the search index
-    take longer than that. The pool has forked its workers already, and nothing forks
-    while the thread runs."""
+    worker only the two chunks queued before it, which a large site's `digest.json` and
+    search index can outlast. The pool has forked its workers already, and nothing
+    forks while the thread runs."""
     with ThreadPoolExecutor(1) as thread:
         running = thread.submit(first)
         while not running.done():
