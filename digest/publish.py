@@ -22,7 +22,7 @@ from concurrent.futures import (
     wait,
 )
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from typing import Any, Protocol
@@ -45,8 +45,8 @@ class Sink(Protocol):
 
     shared: bool
     """Whether what a forked worker writes reaches it: a folder's files do; a worker's
-    writes to memory stay in the worker's copy, so such a sink is written by this
-    process alone."""
+    writes to memory stay in the worker's copy, so for such a sink the worker sends
+    its pages back (`_sent_back`)."""
 
     def write(self, path: str, data: bytes) -> None: ...
 
@@ -188,7 +188,6 @@ def _run(
         parallel = (
             len(items) >= POOL_FROM
             and workers > 1
-            and job.sink.shared
             and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods()
         )
@@ -201,13 +200,15 @@ def _run(
         compile_templates(job.theme)
         context = multiprocessing.get_context("fork")
         ahead = 2 * (workers - 1)
+        # A worker writes its pages into a folder itself; pages for memory come back.
+        run = task if job.sink.shared else partial(_sent_back, task)
         with ProcessPoolExecutor(workers - 1, context) as pool:
             queued: deque[Future[list[object]]] = deque()
             waiting = deque(chunks)
 
             def feed() -> None:
                 while waiting and sum(not f.done() for f in queued) < ahead:
-                    queued.append(pool.submit(task, waiting.popleft()))
+                    queued.append(pool.submit(run, waiting.popleft()))
 
             feed()  # with "fork" the pool starts every worker here, before any thread
             if first:
@@ -215,13 +216,45 @@ def _run(
             while waiting:
                 feed()
                 while queued and queued[0].done():
-                    yield from queued.popleft().result()
+                    yield from _received(job, queued.popleft().result())
                 if waiting:
                     yield from task(waiting.popleft())
             for future in queued:
-                yield from future.result()
+                yield from _received(job, future.result())
     finally:
         _job = None
+
+
+def _sent_back(
+    task: Callable[[Sequence[object]], list[object]], chunk: Sequence[object]
+) -> list[object]:
+    """`task` in a worker, for a sink in memory (check, serve), which the worker's own
+    writes would never reach: its pages are collected and sent back after the results."""
+    global _job
+    own = _job
+    assert own is not None, "worker started without its job"
+    pages = MemorySink()
+    _job = replace(own, sink=pages)
+    try:
+        return [*task(chunk), _Pages(pages.files)]
+    finally:
+        _job = own
+
+
+@dataclass(frozen=True)
+class _Pages:
+    """The pages a worker rendered for a sink in memory (see `_sent_back`)."""
+
+    files: dict[str, bytes]
+
+
+def _received(job: Job, results: list[object]) -> list[object]:
+    """A worker's results; the pages it sent back go to this process's sink."""
+    if results and isinstance(results[-1], _Pages):
+        for path, data in results[-1].files.items():
+            job.sink.write(path, data)
+        return results[:-1]
+    return results
 
 
 def _beside_workers(

@@ -171,10 +171,24 @@ def test_render_chunks_are_shared_and_each_done_once(tmp_path: Path) -> None:
     assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
 
 
-def test_pages_for_memory_are_rendered_by_this_process_alone(tmp_path: Path) -> None:
-    # `digest check` and `serve` render into memory: a worker's pages would not reach it.
-    done = list(publish._run(_where, list(range(400)), _job(tmp_path, publish.MemorySink()), 2))  # type: ignore[arg-type]
-    assert {pid for pid, _ in done} == {os.getpid()} and len(done) == 400
+def _writing(chunk: list[object]) -> list[object]:
+    """A render task that writes one page per item into the job's sink."""
+    job = publish._job
+    assert job is not None
+    for item in chunk:
+        job.sink.write(f"page-{item}.html", str(os.getpid()).encode())
+    return list(chunk)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
+def test_pages_a_worker_renders_for_memory_are_sent_back(tmp_path: Path) -> None:
+    # `digest check` and `serve` render into memory, which a worker's own writes would
+    # never reach: its pages come back with its results.
+    sink = publish.MemorySink()
+    done = list(publish._run(_writing, list(range(400)), _job(tmp_path, sink), 2))  # type: ignore[arg-type]
+    assert sorted(done) == list(range(400))  # type: ignore[type-var]
+    assert sorted(sink.files) == sorted(f"page-{n}.html" for n in range(400))
+    assert len({data for data in sink.files.values()}) == 2  # both processes rendered
 
 
 def _waiting(chunk: list[object]) -> list[object]:
