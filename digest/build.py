@@ -1,7 +1,7 @@
 """build(): the stages of a digest build, in order.
 
 Each stage is a function from frozen records to new frozen records; this module only
-wires them together and times them. Read `_plan_site` and `build` top to bottom to know
+wires them together and times them. Read `_prepare_site` and `build` top to bottom to know
 what a build does.
 
 A rebuild does the same stages as a first build, on the same records, and arrives at
@@ -33,7 +33,7 @@ from digest.models import SentenceRef
 from digest.outputs import Fragments, fragment_keys
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
-from digest.produce import produce
+from digest.produce import produce, start_beside
 from digest.progress import Timer
 from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.reporter import NullReporter, Reporter
@@ -87,15 +87,13 @@ class RenderedSite:
 
 
 @dataclass(frozen=True)
-class Planned:
-    """The site as the stages before rendering leave it."""
+class Prepared:
+    """The site as the stages before the plan leave it."""
 
     site: Site
     theme: Theme
     records: Records
     store: ArticleStore
-    pages: tuple[Page, ...]
-    keys: Keys
     previous: State
     ranks: dict[str, tuple[SentenceRef, ...]]
     signatures: dict[str, tuple[Signature, str]]
@@ -113,7 +111,7 @@ class Planned:
         return Job(views, self.theme, site_view(self.records.config), sink, maker)
 
 
-def _plan_site(
+def _prepare_site(
     config_path: Path,
     output_dir: Path | None,
     base_url: str | None,
@@ -124,8 +122,8 @@ def _plan_site(
     jobs: int,
     timer: Timer,
     inputs: freshness.Inputs | None = None,
-) -> Planned:
-    """Every stage but rendering. `for_output` also vets the output folder, up front;
+) -> Prepared:
+    """Every stage before the plan. `for_output` also vets the output folder, up front;
     `inputs` are what the no-op check saw of the files."""
     problems: list[DigestError] = []
 
@@ -197,19 +195,13 @@ def _plan_site(
             text_of,
             previous.ranks,
         )
-    with timer("plan"):
-        records = Records(config, corpus, comparison, summaries, coverage, compared)
-        site_key = digest_of(code_fingerprint(), theme.fingerprint(), config.model_dump_json())
-        pages, keys = plan(records, site_key)
     if timer.log and not config.base_url:
         timer.log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
-    return Planned(
+    return Prepared(
         site,
         theme,
-        records,
+        Records(config, corpus, comparison, summaries, coverage, compared),
         store,
-        pages,
-        keys,
         previous,
         ranks,
         signatures,
@@ -217,6 +209,13 @@ def _plan_site(
         states,
         tuple(problems),
     )
+
+
+def _plan(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
+    with timer("plan"):
+        config = prepared.site.config
+        code = (code_fingerprint(), prepared.theme.fingerprint(), config.model_dump_json())
+        return plan(prepared.records, digest_of(*code))
 
 
 def _theme(site: Site) -> Theme:
@@ -250,14 +249,14 @@ def build(
     in a one-shot process (`heap.one_shot`) the records are then not freed either."""
     started = time.perf_counter()
     timer = Timer(log, progress)
-    planned = _plan_site(
+    prepared = _prepare_site(
         config_path, output_dir, base_url, drafts, True, reporter, use_cache, jobs, timer, inputs
     )
-    if strict and planned.warnings:
-        n = len(planned.warnings)
+    if strict and prepared.warnings:
+        n = len(prepared.warnings)
         count = f"{n} warning{'s' if n > 1 else ''}"
         raise DigestError(f"{count} with --strict; the previous output is unchanged")
-    site, records, previous = planned.site, planned.records, planned.previous
+    site, records, previous = prepared.site, prepared.records, prepared.previous
     out = site.output_dir
     # The output is as the last build left it (nobody edited, added or removed a file):
     # its pages and fragments can be kept. The no-op check has just looked.
@@ -265,53 +264,64 @@ def build(
     before = inputs.listing if inputs is not None and looked else freshness.output_listing(out)
     intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
     staging = Staging(out, reuse=intact)
+    beside = None
     try:
+        keys = fragment_keys(records)
+        search = records.config.search
+        kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
+        job = prepared.job(staging, kept, previous.sentences if intact else {})
+        answers = State(
+            corpus=records.corpus,
+            syndication=records.comparison.syndication,
+            grouped=records.comparison.grouped,
+            overlaps=records.comparison.agreement.overlaps,
+            ranks=prepared.ranks,
+            files=prepared.signatures,
+        )
+        # The answers hold whatever the output: stored while the files are made, by the
+        # process that makes the files beside the pages from here on a rebuild.
+        store = partial(prepared.states.store_answers, answers) if use_cache else None
+        shown = previous.pages if intact else {}
+        beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store)
+        pages, _ = _plan(prepared, timer)
         with timer("render"):
-            keys = fragment_keys(records)
-            search = records.config.search
-            kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
-            job = planned.job(staging, kept, previous.sentences if intact else {})
-            answers = State(
-                corpus=records.corpus,
-                syndication=records.comparison.syndication,
-                grouped=records.comparison.grouped,
-                overlaps=records.comparison.agreement.overlaps,
-                ranks=planned.ranks,
-                files=planned.signatures,
-            )
             made = produce(
                 records,
-                planned.pages,
-                planned.theme,
+                pages,
+                prepared.theme,
                 job,
                 keys,
                 kept,
-                previous.pages if intact else {},
+                shown,
                 jobs,
                 timer.counter("render"),
-                # The answers hold whatever the output: stored while the files are made.
-                between=partial(planned.states.save_answers, answers) if use_cache else None,
+                between=partial(prepared.states.save_answers, answers) if use_cache else None,
+                beside=beside,
             )
         with timer("write"):
             staging.commit()
     except BaseException:
         staging.abort()
         raise
-    recorded = {p.path: p.key for p in planned.pages} | made.keyed
+    finally:
+        if beside is not None:
+            beside.stop()
+    prepared.states.adopt(made.adopted)
+    recorded = {p.path: p.key for p in pages} | made.keyed
     result = BuildResult(
         output_dir=out,
-        pages=len(planned.pages),
-        files=len(planned.pages) + len(made.files),
+        pages=len(pages),
+        files=len(pages) + len(made.files),
         articles=len(records.corpus.entries),
         topics=len(records.coverage),
         seconds=time.perf_counter() - started,
         stages=tuple(timer.stages),
-        warnings=planned.warnings,
+        warnings=prepared.warnings,
         rendered=made.rendered,
     )
     try:
         if use_cache:
-            paths = [page.path for page in planned.pages] + made.files
+            paths = [page.path for page in pages] + made.files
             listing = freshness.updated_listing(out, before or {}, staging.kept, paths)
             written = freshness.listing_digest(listing)
             state = replace(
@@ -322,7 +332,7 @@ def build(
                 output=(str(out), written),
             )
             options = freshness.options(output_dir, base_url, drafts)
-            _remember(planned, state, result, options, written, inputs)
+            _remember(prepared, state, result, options, written, inputs)
     finally:
         staging.close(wait=not linger)
     if linger:
@@ -331,7 +341,7 @@ def build(
 
 
 def _remember(
-    planned: Planned,
+    prepared: Prepared,
     state: State,
     result: BuildResult,
     options: dict[str, object],
@@ -340,10 +350,10 @@ def _remember(
 ) -> None:
     """Keep what the next build starts from: the cache entries this build used, its
     state, and what the no-op check compares with."""
-    site = planned.site
-    planned.cache.prune()
-    planned.states.save_output(state)
-    planned.states.finish()
+    site = prepared.site
+    prepared.cache.prune()
+    prepared.states.save_output(state)
+    prepared.states.finish()
     watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
     freshness.record(
         site.config_path,
@@ -351,7 +361,7 @@ def _remember(
         (*watched, BUNDLED),
         site.output_dir,
         result.contents(),
-        [str(w) for w in planned.warnings],
+        [str(w) for w in prepared.warnings],
         written,
         inputs,
     )
@@ -370,31 +380,22 @@ def render_site(
 ) -> RenderedSite:
     """The whole site, rendered into memory and written nowhere (check, serve)."""
     timer = Timer(log, None)
-    planned = _plan_site(
+    prepared = _prepare_site(
         config_path, output_dir, base_url, drafts, False, reporter, use_cache, jobs, timer
     )
-    records = planned.records
+    records = prepared.records
+    pages, _ = _plan(prepared, timer)
     with timer("render"):
         sink = MemorySink()
         keys = fragment_keys(records)
-        job = planned.job(sink, Fragments.empty(), {})
-        produce(
-            records,
-            planned.pages,
-            planned.theme,
-            job,
-            keys,
-            Fragments.empty(),
-            {},
-            jobs,
-            side_by_side=False,
-        )
+        job = prepared.job(sink, Fragments.empty(), {})
+        produce(records, pages, prepared.theme, job, keys, Fragments.empty(), {}, jobs)
     return RenderedSite(
-        site=planned.site,
+        site=prepared.site,
         files=sink.files,
-        pages=len(planned.pages),
+        pages=len(pages),
         articles=len(records.corpus.entries),
         topics=len(records.coverage),
         stages=tuple(timer.stages),
-        warnings=planned.warnings,
+        warnings=prepared.warnings,
     )

@@ -100,14 +100,15 @@ class Output:
 
 def other_files(
     records: Records,
-    pages: Sequence[Page],
+    pages: Sequence[Page] | None,
     theme: Theme,
     keys: Sequence[str],
     made: Mapping[int, Pair],
     kept: Fragments,
     views: Views,
 ) -> tuple[list[Output], Spans]:
-    """Every file but the pages, and where this build's fragments sit in them."""
+    """Every file but the pages, and where this build's fragments sit in them; without
+    `pages` (not planned yet), all but robots.txt and the sitemap (`seo_output`)."""
     config, corpus = records.config, records.corpus
     pairs = [made[n] if n in made else kept.get(key) for n, key in enumerate(keys)]
     static: dict[str, bytes | list[Part]] = dict(collect_static(theme.static_dirs))
@@ -129,15 +130,8 @@ def other_files(
         outputs.append(
             Output(tuple(channel.files.values()), key, partial(channel_files, channel, config))
         )
-    modified = {article_path(e.id): e.date for e in corpus.entries if e.date}
-    listed = tuple((p.path, modified.get(p.path)) for p in pages)
-    outputs.append(
-        Output(
-            ("robots.txt", "sitemap.xml") if config.base_url else ("robots.txt",),
-            digest_of(config.base_url, listed),
-            lambda: seo_files(pages, config.base_url, modified),
-        )
-    )
+    if pages is not None:
+        outputs.append(seo_output(records, pages))
     index_spans = [(0, 0)] * len(keys)
     if config.search:
         order = sorted(range(len(keys)), key=lambda n: newest_first(corpus.entries[n]))
@@ -149,6 +143,18 @@ def other_files(
             index_spans[n] = span
     where = {key: (*data_spans[n], *index_spans[n]) for n, key in enumerate(keys)}
     return outputs, where
+
+
+def seo_output(records: Records, pages: Sequence[Page]) -> Output:
+    """robots.txt and the sitemap, which list the pages."""
+    base_url = records.config.base_url
+    modified = {article_path(e.id): e.date for e in records.corpus.entries if e.date}
+    listed = tuple((p.path, modified.get(p.path)) for p in pages)
+    return Output(
+        ("robots.txt", "sitemap.xml") if base_url else ("robots.txt",),
+        digest_of(base_url, listed),
+        lambda: seo_files(pages, base_url, modified),
+    )
 
 
 def write_outputs(outputs: Sequence[Output], sink: Sink, previous: Mapping[str, str]) -> list[str]:

@@ -10,7 +10,7 @@ and gives the same site.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -167,6 +167,17 @@ class StateStore:
         )
         stored[self._key] = _Saved(bare, tuple(e.key for e in entries), tuple(names), groups)
         self._cache.store_later(stored)
+
+    def store_answers(self, state: State) -> frozenset[str]:
+        """`save_answers`, waiting for the writes, in a process beside the build's: the
+        entries it used or wrote, for the build's process to `adopt` before it prunes."""
+        self.save_answers(state)
+        self._cache.flush()
+        return frozenset(self._cache.used)
+
+    def adopt(self, used: Iterable[str]) -> None:
+        """Count entries another process used or wrote as used, so `finish` keeps them."""
+        self._cache.used.update(used)
 
     def save_output(self, state: State) -> None:
         self._cache.store(self._output_key, {name: getattr(state, name) for name in OUTPUT_FIELDS})

@@ -6,9 +6,11 @@ import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import digest.build as build_module
 from digest.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,3 +51,20 @@ def copy_example(dest: Path) -> Path:
     shutil.copy(ROOT / "config.yaml", dest / "config.yaml")
     shutil.copytree(ROOT / "content", dest / "content")
     return dest / "config.yaml"
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every process `start_beside` forks during the test (the files beside the pages
+    on a rebuild)."""
+    started: list[object] = []
+    start = build_module.start_beside
+
+    def counted(*args: Any, **kwargs: Any) -> object:
+        beside = start(*args, **kwargs)
+        if beside is not None:
+            started.append(beside)
+        return beside
+
+    monkeypatch.setattr(build_module, "start_beside", counted)
+    return started

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+import digest.build as build_module
 import digest.cache as cache_module
-from digest import produce
 from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
@@ -105,8 +105,6 @@ def test_templates_compile_while_the_workers_analyse(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import multiprocessing
-
-    from digest import build as build_module
 
     seen: list[int] = []
     compile_templates = build_module.compile_templates
@@ -326,19 +324,11 @@ def test_a_new_article_changes_what_other_pages_say_about_their_sentences(
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_edits_rebuild_to_the_cold_build(
-    site: Path, tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path, seed: int, forks: list[object]
 ) -> None:
     """Rounds of the edits users make (a sentence changed, an article copied from
     another, one deleted, a date moved), each rebuilt from the last and compared with a
     cold build of the same files."""
-    forked: list[object] = []
-    pool = produce.ProcessPoolExecutor
-
-    def counted(*args: Any, **kwargs: Any) -> object:
-        forked.append(args)
-        return pool(*args, **kwargs)
-
-    monkeypatch.setattr(produce, "ProcessPoolExecutor", counted)
     rng = random.Random(seed)
     content = site.parent / "content"
     build(site, jobs=1)
@@ -369,7 +359,7 @@ def test_random_edits_rebuild_to_the_cold_build(
         # Two jobs: the small rebuild makes digest.json and the rest in a forked process.
         build(site, jobs=2)
         assert tree(site.parent / "public") == cold(site, tmp_path), (round_number, action)
-    assert forked or cpu_count() < 2, "the rebuilds never made their files side by side"
+    assert forks or cpu_count() < 2, "the rebuilds never made their files side by side"
 
 
 def test_an_edit_that_keeps_size_and_time_is_still_seen(site: Path, tmp_path: Path) -> None:

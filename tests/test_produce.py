@@ -1,0 +1,126 @@
+"""A rebuild makes the files beside the pages (digest.json, the search index, feeds) and
+stores its answers in a process forked before the plan: what that process does must
+reach the site and the next build, and its failure must fail the build cleanly."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import digest.build as build_module
+import digest.produce as produce_module
+from digest.analysis import cpu_count
+from digest.build import build
+from digest.cache import FOLDER, code_fingerprint
+from digest.config import load_config
+from digest.errors import DigestError
+from digest.state import State, StateStore
+from tests.conftest import SiteMaker
+from tests.test_incremental import cold, tree
+
+pytestmark = pytest.mark.skipif(cpu_count() < 2, reason="the process forks only with two CPUs")
+
+CONFIG = """
+title: Beside
+base_url: https://example.org/beside/
+topics:
+  - name: Harbour
+    keywords: [harbour, ferry, port]
+  - name: Council
+    keywords: [council, budget, vote]
+"""
+
+
+@pytest.fixture
+def site(make_site: SiteMaker) -> Path:
+    """Eight articles on two topics, built once, cold, in one process."""
+    files = {}
+    for n in range(8):
+        topic = "The harbour ferry left the port" if n % 2 else "The council passed the budget"
+        files[f"a{n}.md"] = (
+            f"---\ntitle: Report {n}\nsource: Outlet {n % 3}\ndate: 2024-05-0{n + 1}\n---\n"
+            f"{topic} on day {n}, officials said. Crowds of {n + 20} people watched. "
+            f"The vote number {n} was close, aides said.\n"
+        )
+    config = make_site(CONFIG, files)
+    build(config, jobs=1)
+    return config
+
+
+def stored_state(config: Path) -> State:
+    """The state the next build of the site will start from."""
+    settings = load_config(config, None, None).config
+    analysis = settings.model_dump_json(include=build_module._ANALYSIS_CONFIG)
+    folder = config.parent / FOLDER
+    return StateStore(folder, f"{code_fingerprint()}{analysis}".encode()).load()
+
+
+def edit(config: Path, name: str, words: str) -> None:
+    path = config.parent / "content" / name
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def test_its_files_and_state_reach_the_site_and_the_next_build(
+    site: Path, tmp_path: Path, forks: list[object]
+) -> None:
+    edit(site, "a3.md", "A second ferry was added to the harbour timetable.")
+    build(site, jobs=2)
+    assert len(forks) == 1
+    out = site.parent / "public"
+    assert tree(out) == cold(site, tmp_path)  # digest.json, index, feeds, sitemap included
+    assert b"second ferry" in (out / "digest.json").read_bytes()
+    # The answers it stored survive this process's pruning: the next build starts from
+    # every article's entry, the edited one's included, not from an empty corpus.
+    state = stored_state(site)
+    keys = {e.key for e in state.corpus.entries}
+    assert len(keys) == 8 and keys == {key for _, key in state.files.values()}
+    edit(site, "a4.md", "The council will vote again next week.")
+    result = build(site, jobs=2)
+    assert len(forks) == 2
+    assert 0 < result.rendered < result.pages / 2
+    assert tree(out) == cold(site, tmp_path)
+
+
+@pytest.mark.parametrize("failure", ["error", "death"])
+def test_its_failure_fails_the_build_and_leaves_the_site(
+    site: Path, forks: list[object], monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    out = site.parent / "public"
+    site_before = tree(out)
+
+    def broken(*args: Any, **kwargs: Any) -> object:
+        if failure == "death":
+            os._exit(3)
+        raise DigestError("cannot write digest.json", "public/digest.json")
+
+    monkeypatch.setattr(produce_module, "other_files", broken)
+    edit(site, "a3.md", "A second ferry was added to the harbour timetable.")
+    expected = DigestError if failure == "error" else RuntimeError
+    with pytest.raises(expected, match=r"digest\.json"):
+        build(site, jobs=2)
+    assert len(forks) == 1
+    assert tree(out) == site_before
+    assert multiprocessing.active_children() == []
+    assert not list(site.parent.glob(".public.digest-*"))
+
+
+def test_a_failure_here_ends_it(
+    site: Path, forks: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = site.parent / "public"
+    site_before = tree(out)
+
+    def failing_plan(*args: Any, **kwargs: Any) -> object:
+        raise DigestError("the plan failed")
+
+    monkeypatch.setattr(build_module, "plan", failing_plan)
+    edit(site, "a3.md", "A second ferry was added to the harbour timetable.")
+    with pytest.raises(DigestError, match="the plan failed"):
+        build(site, jobs=2)
+    assert len(forks) == 1
+    assert multiprocessing.active_children() == []
+    assert tree(out) == site_before
