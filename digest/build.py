@@ -301,11 +301,12 @@ def build(
         with timer("write"):
             staging.commit()
     except BaseException:
+        if beside is not None:
+            beside.stop()  # before its folder goes: it may still be writing there
         staging.abort()
         raise
-    finally:
-        if beside is not None:
-            beside.stop()
+    if beside is not None:
+        beside.stop()
     prepared.states.adopt(made.adopted)
     recorded = {p.path: p.key for p in pages} | made.keyed
     result = BuildResult(

@@ -45,30 +45,34 @@ class Produced:
     """The state entries the forked process used and wrote (`StateStore.adopt`)."""
 
 
-@dataclass(frozen=True)
 class Beside:
     """The forked process making the files beside the pages (see `start_beside`)."""
 
-    process: BaseProcess
-    connection: Connection
+    def __init__(self, process: BaseProcess, connection: Connection) -> None:
+        self._process = process
+        self._connection = connection
+        self._received = False
 
     def result(self) -> tuple[Made, frozenset[str]]:
         """Its files, and what its `also` returned; its error, raised here."""
         try:
-            ok, value = self.connection.recv()
+            ok, value = self._connection.recv()
         except EOFError:
             raise RuntimeError("the process making digest.json and the feeds died") from None
+        finally:
+            self._received = True
         if not ok:
             raise value
         made, adopted = value
         return made, adopted
 
     def stop(self) -> None:
-        """Wait for it to end; if the build failed while it ran, end it first."""
-        if self.process.is_alive() and not self.connection.poll():
-            self.process.terminate()
-        self.process.join()
-        self.connection.close()
+        """Wait for it to end; if its result was not taken (this build failed first), end
+        it: it may be blocked sending a reply larger than the pipe holds."""
+        if not self._received:
+            self._process.terminate()
+        self._process.join()
+        self._connection.close()
 
 
 def start_beside(
@@ -83,13 +87,15 @@ def start_beside(
 ) -> Beside | None:
     """Fork the process that makes the files beside the pages, all but robots.txt and
     the sitemap (which list the pages, so this process writes them after the plan),
-    then runs `also` (storing the build's answers). Only for a rebuild of a few
-    articles, whose fragments this process makes first: a cold build's are made by
-    the page workers. Forked before the plan, it works while the plan is made, the
-    unchanged pages are linked and the changed ones rendered (a one-article rebuild of
-    10,000: plan 0.4 s, then 0.3 s here against 0.6 s there, where it started after the
-    plan and the answers were stored here). None when it is not worth it or not
-    possible: one CPU, `--jobs 1`, a thread running (forking would copy a held lock).
+    then runs `also` (storing the build's answers). Only when few articles' fragments
+    are new, which this process makes first: a rebuild (one after a theme or config
+    change too, which renders every page again with the workers meanwhile) or any
+    build of a small site; a large cold build's are made by the page workers. Forked
+    before the plan, it works while the plan is made, the unchanged pages are linked
+    and the changed ones rendered (a one-article rebuild of 10,000: plan 0.4 s, then
+    0.3 s here against 0.6 s there, where it started after the plan and the answers
+    were stored here). None when it is not worth it or not possible: one CPU, `--jobs
+    1`, a thread running (forking would copy a held lock).
     """
     need = [n for n, key in enumerate(keys) if not kept.has(key)]
     if len(need) >= POOL_FROM or jobs == 1 or cpu_count() < 2 or not forkable():
@@ -99,16 +105,24 @@ def start_beside(
     work = partial(_others, records, None, theme, keys, kept, job, previous, made)
     receiving, sending = multiprocessing.Pipe(duplex=False)
     context = multiprocessing.get_context("fork")
-    process = context.Process(target=_beside, args=(work, also, sending), daemon=True)
-    process.start()
-    sending.close()
+    process = context.Process(target=_beside, args=(work, also, receiving, sending), daemon=True)
+    try:
+        process.start()
+    finally:
+        sending.close()
     return Beside(process, receiving)
 
 
 def _beside(
-    work: Callable[[], Made], also: Callable[[], frozenset[str]] | None, connection: Connection
+    work: Callable[[], Made],
+    also: Callable[[], frozenset[str]] | None,
+    unused: Connection,
+    connection: Connection,
 ) -> None:
-    """The forked process: its work, then `also`; the result or the error goes back."""
+    """The forked process: its work, then `also`; the result or the error goes back.
+    (It closes its copy of the reading end first, so that if the build process dies,
+    a send fails instead of waiting for a reader forever.)"""
+    unused.close()
     try:
         made = work()
         connection.send((True, (made, also() if also else frozenset())))

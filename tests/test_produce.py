@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +126,39 @@ def test_a_failure_here_ends_it(
     assert len(forks) == 1
     assert multiprocessing.active_children() == []
     assert tree(out) == site_before
+    assert not list(site.parent.glob(".public.digest-*"))
+
+
+def test_a_failure_here_ends_it_while_it_sends_a_large_reply(
+    site: Path, forks: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its reply (where every article's fragments sit: a megabyte at 10,000 articles)
+    can outgrow the pipe; blocked sending it, it is still ended when this process fails
+    before reading it, and the build does not hang."""
+
+    def large(*args: Any, **kwargs: Any) -> object:
+        return {}, {}, [f"pages/page-{n}.html" for n in range(20_000)]
+
+    def failing_plan(*args: Any, **kwargs: Any) -> object:
+        time.sleep(0.5)  # long enough for it to fill the pipe and wait
+        raise DigestError("the plan failed")
+
+    def hung(*_: object) -> None:
+        # Not a TimeoutError: an OSError raised in the wait for a child is swallowed.
+        raise AssertionError("the build hung waiting for it")
+
+    monkeypatch.setattr(produce_module, "_others", large)
+    monkeypatch.setattr(build_module, "plan", failing_plan)
+    edit(site, "a3.md", "A second ferry was added to the harbour timetable.")
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(20)
+    try:
+        with pytest.raises(DigestError, match="the plan failed"):
+            build(site, jobs=2)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+        for child in multiprocessing.active_children():
+            child.kill()
+    assert len(forks) == 1
+    assert not list(site.parent.glob(".public.digest-*"))
