@@ -23,7 +23,8 @@ from digest.agreement import (
     compare,
     sentence_terms,
 )
-from digest.compare import compare_beside, compare_corpus, corpus_of
+from digest.compare import Comparison, compare_beside, compare_corpus, corpus_of
+from digest.corpus import Corpus
 from digest.models import Article, Block, Sentence, SentenceRef
 from digest.terms import Terms
 
@@ -133,13 +134,19 @@ def _refused(message: str) -> type:
     return Refused
 
 
+@pytest.fixture
+def compared() -> tuple[Corpus, Comparison, list[tuple[SentenceRef, SentenceRef, bool]]]:
+    """The labelled articles' corpus, compared in this process, and the labelled pairs."""
+    index, pairs = load()
+    return index.corpus, compare_corpus(index.corpus), pairs
+
+
 def test_agreement_computed_in_a_forked_process_is_the_same(
     monkeypatch: pytest.MonkeyPatch,
+    compared: tuple[Corpus, Comparison, list[tuple[SentenceRef, SentenceRef, bool]]],
 ) -> None:
     # Large sites compute agreement in a forked process beside copy detection.
-    index, pairs = load()
-    corpus = index.corpus
-    beside = compare_corpus(corpus)
+    corpus, beside, pairs = compared
 
     monkeypatch.setattr(beside_module, "ThreadPoolExecutor", _refused("agreement ran in a thread"))
     with pytest.raises(AssertionError, match="in a thread"):
@@ -155,12 +162,11 @@ def test_agreement_computed_in_a_forked_process_is_the_same(
 
 def test_a_rebuild_of_a_few_articles_computes_agreement_in_a_thread(
     monkeypatch: pytest.MonkeyPatch,
+    compared: tuple[Corpus, Comparison, list[tuple[SentenceRef, SentenceRef, bool]]],
 ) -> None:
     # Forking a large build process costs a rebuild of one article more than it saves;
     # a cold build (every article new) still forks.
-    index, _ = load()
-    corpus = index.corpus
-    cold = compare_corpus(corpus)
+    corpus, cold, _ = compared
     assert len(corpus.entries) >= 3
     monkeypatch.setattr(beside_module, "APART", 2)
 
