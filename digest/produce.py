@@ -1,11 +1,12 @@
 """Every file of the site: the pages (`publish.py`) and the files beside them
 (`outputs.py`: digest.json, the search index, feeds, sitemap).
 
-A rebuild of a few articles makes the two side by side: a process forked before the
-plan (`start_beside`) makes the files beside the pages (on a large site digest.json and
-the search index are a hundred megabytes to assemble and write) and stores the build's
-answers, while this one plans the pages, renders those that changed and links the rest.
-A large build renders with every core (a process must not fork while threads run, and
+When few articles are new or changed (a rebuild, or any build of a small site), the
+two are made side by side: a process forked before the plan (`start_beside`) makes the
+files beside the pages (on a large site digest.json and the search index are a hundred
+megabytes to assemble and write) and stores the build's answers, while this one plans
+the pages, renders those that changed and links the rest. A large cold build renders
+with every core (a process must not fork while threads run, and
 the page workers want all the CPUs); this process makes the other files once the
 article pages are done, while the workers start on the list pages.
 """
@@ -151,8 +152,9 @@ def produce(
     """Render the pages whose key is not `previous`'s and write the other files.
 
     `keys` are the articles' fragment keys and `kept` the previous build's fragments.
-    With `beside` (a rebuild), that process makes the other files but the sitemap;
-    this one keeps the unchanged pages and renders the rest. Without, this process
+    With `beside` (few articles changed), that process makes the other files but
+    robots.txt and the sitemap, which this one writes after keeping the unchanged
+    pages and rendering the rest. Without, this process
     makes them once the article pages are rendered, beside the workers' list pages,
     after running `between`.
     """
