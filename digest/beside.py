@@ -28,7 +28,8 @@ while this one finds copies and groups quotations. (A thread would do, as NumPy
 releases the interpreter lock in its array passes, but the glue between them waits for
 the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone at
 10,000.) That process then measures half of the candidate copy pairs: a cold build of
-10,000 articles has half a million, and this stage would otherwise leave a CPU idle.
+10,000 articles still has 58,000 after the bitmap bound (of half a million), and this
+stage would otherwise leave a CPU idle.
 A rebuild of a few articles has few pairs to measure, and there the fork costs more
 than it saves: every page the large build process writes to afterwards is first
 copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower

@@ -6,8 +6,9 @@ sources are counted as independent, and shown as "also published by".
 
 Each article is reduced to the set of its word 5-gram shingles (hashed with a fixed
 function, never Python's seeded `hash`), and a bottom-k sketch of that set proposes
-candidate pairs through an inverted index; only candidates get an exact resemblance.
-Cost grows with the number of articles, not with its square.
+candidate pairs through an inverted index; a bound from bitmaps sets aside the
+candidates that cannot be copies (`containment.py`), and only the rest are measured
+exactly. Cost grows with the number of articles, not with its square.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from digest import containment
 from digest.facts import Flags, Ints
 from digest.models import Article
 from digest.rows import distinct, ranges
@@ -150,6 +152,8 @@ def detect(
     if known is not None:
         changed = np.fromiter((k in fresh for k in keys), np.bool_, len(keys))
     pairs = _candidates(start, values, changed)
+    if len(pairs) >= containment.FROM:
+        pairs = pairs[containment.could_be_copies(pairs, start, values, threshold)]
     if known is not None and changed is not None:
         number = {k: n for n, k in enumerate(keys)}
         for a_key, b_key in known.pairs:

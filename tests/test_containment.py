@@ -1,0 +1,90 @@
+"""The bitmap bound that copy detection applies before counting shared shingles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from digest import containment, syndication
+from digest.compare import compare_corpus, corpus_of
+from digest.rows import starts
+from digest.terms import Terms
+from tests.test_agreement import _articles
+
+
+def _bound(small: list[int], large: list[int], threshold: float) -> bool:
+    rows = [np.array(sorted(small), np.uint32), np.array(sorted(large), np.uint32)]
+    start = starts([len(r) for r in rows])
+    pairs = np.array([[0, 1]], np.int64)
+    return bool(containment.could_be_copies(pairs, start, np.concatenate(rows), threshold)[0])
+
+
+@given(
+    st.lists(st.integers(0, 400), unique=True, max_size=50),
+    st.lists(st.integers(0, 400), unique=True, max_size=50),
+    st.lists(st.integers(0, 400), unique=True, max_size=50),
+    st.sampled_from([0.6, 0.5, 1 / 3, 0.9, 1.0]),
+    st.sampled_from([1, 7, containment.BITS]),
+)
+def test_the_bound_never_rejects_a_pair_that_is_a_copy(
+    shared: list[int], only_a: list[int], only_b: list[int], threshold: float, spread: int
+) -> None:
+    """Whatever the texts and however their shingles collide in the bitmaps (`spread`
+    BITS puts every shingle on bit 0), a pair the exact count finds a copy passes."""
+    a = sorted({v * spread for v in shared + only_a})
+    b = sorted({v * spread for v in shared + only_b})
+    if not a or not b:
+        return
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    common = len(set(small) & set(large))
+    if common / len(small) >= threshold:
+        assert _bound(a, b, threshold)
+
+
+def test_the_bound_rejects_texts_that_share_little() -> None:
+    first = list(range(0, 700))
+    second = list(range(560, 1300))  # a fifth of the first's shingles
+    assert not _bound(first, second, syndication.COPY)
+    assert _bound(first, list(range(200, 1300)), syndication.COPY)  # shares 500 of 700
+    # Shingles that all fall on one bit: the bitmaps alone would say they share one.
+    collide = [n * containment.BITS for n in range(700)]
+    assert _bound(collide, collide[:600] + [n * containment.BITS + 1 for n in range(200)], 0.6)
+
+
+def test_copies_found_with_the_bound_are_those_the_count_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    story = [
+        "The northern harbour closed on Monday after a storm tore a hole in the main pier.",
+        "Engineers said the damage ran along forty metres and would take months to fix.",
+        "Fishing crews moved their boats to the southern marina while divers inspected it.",
+        "The port authority said repairs could cost about four million euros in all.",
+    ]
+    texts = {
+        f"wire-{n}": [*story, f"Outlet {n} will follow the repairs closely."] for n in range(6)
+    }
+    # Each quotes one sentence of the story: candidates, but far from copies.
+    own = [
+        ("Residents of Dunmore said the quay had been neglected for years.", "Pickets left."),
+        ("A ferry captain blamed dredging delays on the council budget.", "Rain fell all day."),
+        ("Shopkeepers near the pier reported fewer visitors since March.", "Tolls rose."),
+        ("The lifeboat crew trained in the bay instead of the harbour.", "Gulls circled."),
+        ("Tourists photographed the broken railings from the cliff path.", "Bins overflowed."),
+        ("An engineer from Galway questioned the cost estimate at length.", "Nobody replied."),
+    ]
+    for n, (first, second) in enumerate(own):
+        texts[f"quote-{n}"] = [story[n % 4], first, second]
+    corpus = corpus_of(_articles(texts), Terms())
+    pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)
+    possible = containment.could_be_copies(
+        pairs, corpus.shingle_start, corpus.shingles, syndication.COPY
+    )
+    assert 0 < possible.sum() < len(pairs)  # the bound sets some candidates aside
+    monkeypatch.setattr(containment, "FROM", 10**9)
+    counted = compare_corpus(corpus).syndication
+    monkeypatch.setattr(containment, "FROM", 0)
+    bounded = compare_corpus(corpus).syndication
+    assert bounded == counted
+    assert sorted(bounded.copies.groups) == [tuple(f"wire-{n}" for n in range(6))]
