@@ -27,7 +27,7 @@ import numpy.typing as npt
 from digest.corpus import Corpus
 from digest.facts import Ints
 from digest.models import SentenceRef
-from digest.overlaps import NONE, Overlaps, pair_names, shared_stems
+from digest.overlaps import NONE, Overlaps, shared_stems
 from digest.rows import distinct, gather, ranges, starts
 
 Floats = npt.NDArray[Any]
@@ -169,9 +169,8 @@ def compare(
     idf = terms.weights.idf
     totals = np.add.reduceat(idf[stems], stem_start[:-1]) if count else np.zeros(0)
     keys = corpus.stem_sets[representatives]
-    names = pair_names(keys[pairs[:, 0]], keys[pairs[:, 1]])
     shared, shared_start, which, overlaps = shared_stems(
-        pairs, names, stem_start, stems, corpus.vocabulary, previous, MIN_SHARED
+        pairs, keys, stem_start, stems, corpus.vocabulary, previous, MIN_SHARED
     )
     row = np.repeat(np.arange(len(pairs)), np.diff(shared_start))
     weight = np.bincount(row, weights=idf[which], minlength=len(pairs))

@@ -19,11 +19,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from digest.bitmaps import shared_at_most
 from digest.facts import Hashes, Ints
 from digest.rows import Offsets, ranges, scramble, starts
 
 _CHUNK = 1 << 19
 """Candidate (pair, stem) rows looked up at once, to bound memory on large sites."""
+
+BITS = 256
+"""Bits of each statement's bitmap for the bound (`bitmaps.py`): a statement has about
+twelve stems, so a pair that shares one is bounded at one or two. Of the 620,000
+candidate pairs of 1,000 articles, 94 % share fewer than three stems and are set aside
+by the bound; looking their stems up was most of agreement's time (1,000 articles:
+0.64 to 0.44 s; 10,000: 1.32 to 0.69 s)."""
 
 
 @dataclass(frozen=True)
@@ -63,26 +71,33 @@ def pair_names(first: Hashes, second: Hashes) -> Hashes:
 
 def shared_stems(
     pairs: npt.NDArray[Any],
-    names: Hashes,
+    keys: Hashes,
     stem_start: Offsets,
     stems: Ints,
     vocabulary: Hashes,
     previous: Overlaps,
     least: int,
 ) -> tuple[Ints, Offsets, Ints, Overlaps]:
-    """For each candidate pair (i, j) of statements (rows of `stem_start`/`stems`): how
-    many stems they share, and which (stem numbers, for pairs sharing `least` or more;
-    rows in pair order); plus what to remember for the next build."""
+    """For each candidate pair (i, j) of statements (rows of `stem_start`/`stems`, named
+    by `keys`): how many stems they share, or for a pair that shares fewer than `least`
+    a number under `least`; which (stem numbers, for pairs sharing `least` or more; rows
+    in pair order); plus what to remember for the next build.
+
+    Most candidates share only the rare stem that proposed them: the bitmap bound shows
+    they share fewer than `least` without looking anything up, and they are neither
+    named nor remembered (the bound is as quick as a lookup of the remembered pairs)."""
+    counts = shared_at_most(pairs, stem_start, stems, BITS)
+    rows = np.flatnonzero(counts >= least)
+    names = pair_names(keys[pairs[rows, 0]], keys[pairs[rows, 1]])
     # Sorted, the lookups walk the remembered names in order (ten times faster than
     # probing them at random), and the names are remembered in this order too.
     order = np.argsort(names[:, 0])
     in_order = names[order]
-    found = np.empty(len(names), np.int64)
+    found = np.empty(len(rows), np.int64)
     found[order] = _find(previous.names, in_order)
     known = found >= 0
-    counts = np.zeros(len(pairs), np.int64)
-    counts[known] = previous.counts[found[known]]
-    fresh = np.flatnonzero(~known)
+    counts[rows[known]] = previous.counts[found[known]]
+    fresh = rows[~known]
     fresh_counts, fresh_start, fresh_stems = _measure(pairs[fresh], stem_start, stems)
     counts[fresh] = fresh_counts
     # The stems of the pairs that may agree, in pair order, as stem numbers.
@@ -90,9 +105,9 @@ def shared_stems(
     lengths = np.where(wanted, counts, 0)
     shared_start = starts(lengths)
     shared = np.zeros(int(lengths.sum()), np.int64)
-    old_rows = np.flatnonzero(wanted & known)
+    old_rows = rows[known & wanted[rows]]
     if len(old_rows):
-        old = found[old_rows]
+        old = found[known & wanted[rows]]
         hashes = previous.shared[ranges(previous.shared_start[old], previous.counts[old])]
         shared[ranges(shared_start[old_rows], lengths[old_rows])] = np.searchsorted(
             vocabulary, hashes
@@ -102,11 +117,12 @@ def shared_stems(
         keep = fresh_counts >= least
         taken = fresh_stems[ranges(fresh_start[:-1][keep], fresh_counts[keep])]
         shared[ranges(shared_start[new_rows], lengths[new_rows])] = taken
+    kept = rows[order]
     remembered = Overlaps(
         names=in_order,
-        counts=counts[order].astype(np.int32),
-        shared_start=starts(lengths[order]),
-        shared=vocabulary[shared[ranges(shared_start[order], lengths[order])]],
+        counts=counts[kept].astype(np.int32),
+        shared_start=starts(lengths[kept]),
+        shared=vocabulary[shared[ranges(shared_start[kept], lengths[kept])]],
     )
     return counts, shared_start, shared, remembered
 

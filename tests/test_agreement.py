@@ -112,6 +112,25 @@ def test_remembered_overlaps_give_the_same_agreement() -> None:
     assert (remembered.links == fresh.links).all()
 
 
+def test_the_bitmap_bound_leaves_agreement_as_counting_all_pairs_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pairs the bound shows to share fewer than MIN_SHARED stems are never looked up;
+    # with 64-bit bitmaps (stems collide all the time) or bitmaps so large that
+    # nothing collides, the statements found are the same, and so are the stems.
+    index, pairs = load()
+    monkeypatch.setattr(overlaps, "BITS", 1 << 16)
+    roomy = compare(index)
+    monkeypatch.setattr(overlaps, "BITS", 64)
+    crowded = compare(index)
+    assert (crowded.links == roomy.links).all()
+    assert (crowded.statement == roomy.statement).all()
+    assert any(b in crowded.of(a) for a, b, same in pairs if same)
+    # Only pairs the bound could not set aside are remembered for the next build.
+    assert 0 < len(roomy.overlaps.names) <= len(crowded.overlaps.names)
+    assert (roomy.overlaps.counts >= 0).all()
+
+
 def test_lookups_in_many_chunks_give_the_same_agreement(monkeypatch: pytest.MonkeyPatch) -> None:
     # Large sites measure pairs in chunks, two threads at a time; tiny chunks here.
     index, pairs = load()

@@ -1,4 +1,5 @@
-"""The bitmap bound that copy detection applies before counting shared shingles."""
+"""The bitmap bound (`bitmaps.py`) that copy detection and agreement apply before
+counting what two rows share."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest import containment, syndication
+from digest.bitmaps import shared_at_most
 from digest.compare import compare_corpus, corpus_of
 from digest.rows import starts
 from digest.terms import Terms
@@ -41,6 +43,21 @@ def test_the_bound_never_rejects_a_pair_that_is_a_copy(
     common = len(set(small) & set(large))
     if common / len(small) >= threshold:
         assert _bound(a, b, threshold)
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 10**6), unique=True, max_size=40), min_size=2, max_size=6),
+    st.sampled_from([64, 128, 1024]),
+)
+def test_the_bound_is_at_least_what_two_rows_share(rows: list[list[int]], bits: int) -> None:
+    arrays = [np.array(sorted(r), np.int64) for r in rows]
+    start = starts([len(a) for a in arrays])
+    pairs = np.array([(i, j) for i in range(len(rows)) for j in range(len(rows))], np.int64)
+    bound = shared_at_most(pairs, start, np.concatenate(arrays), bits)
+    for (i, j), most in zip(pairs.tolist(), bound.tolist(), strict=True):
+        assert len(set(rows[i]) & set(rows[j])) <= most
+        if i == j:
+            assert most == len(rows[i])  # a row with itself: the bound is exact
 
 
 def test_the_bound_rejects_texts_that_share_little() -> None:
