@@ -20,8 +20,8 @@ import numpy.typing as npt
 from digest.facts import Ints
 from digest.rows import Offsets, ranges
 
-_CELLS = 1 << 22
-"""Bits set, or bitmap words compared, at once: memory stays within tens of MiB."""
+_CELLS = 1 << 20
+"""Bits set, or bitmap words compared, at once: a few MiB of temporary arrays."""
 
 
 def shared_at_most(
