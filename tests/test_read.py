@@ -1,9 +1,11 @@
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+import digest.read as reader
 from digest.clean import compile_rules
 from digest.errors import DigestError
 from digest.freshness import Signature, inputs_digest
@@ -179,3 +181,26 @@ def test_discover_skips_hidden_and_underscore_files(tmp_path: Path, looked: bool
         "sub/a-b.md",
         "sub/c.markdown",
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "One.\nStill one.\n\nTwo.\n \t\nThree\u00a0\n\u00a0\n\n\n",
+        "A\n    indented is lazy continuation\n\n    code",
+        "A\n\u2028    x",
+        "Para\n===\n\nPara\n---",
+        "Para\n- item\n\n* item\n\n+ item\n\n1. one\n\n2) two",
+        "# Head\n\n> quote\n\n```\ncode\n```\n\n~~~\nx\n~~~\n\n<div>x</div>\n\n[a]: /url",
+        "***\n\n_ _ _\n\n*emphasis* and _this_\n\n-dash +plus =equals #tag",
+        "Line\rline",
+    ],
+)
+def test_plain_paragraphs_read_as_markdown_it_reads_them(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bodies without block syntax skip markdown-it; where that shortcut is taken, the
+    blocks must be markdown-it's."""
+    fast = reader._markdown_blocks(body)
+    monkeypatch.setattr(reader, "_BLOCK_START", re.compile(""))  # always markdown-it
+    assert fast == reader._markdown_blocks(body)
