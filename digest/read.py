@@ -42,11 +42,12 @@ _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>&]")
 _HEADLINE_MAX_WORDS = 25
 # A line that may start a block other than a paragraph, or end one: indented (code, or
 # a marker after spaces), a heading, quote, fence, HTML, link reference definition, list
-# item, thematic break or setext underline (or a carriage return, a line end to
-# markdown-it). A body without one is only paragraphs, separated by blank lines
-# (spaces and tabs only, as CommonMark counts them).
+# item, thematic break or setext underline. A body without one (searched with a line
+# end put before it: a literal first character lets the regex engine skip ahead) and
+# without a carriage return (a line end to markdown-it) is only paragraphs, separated
+# by blank lines (spaces and tabs only, as CommonMark counts them).
 _BLOCK_START = re.compile(
-    r"(?m:^(?:[ \t]+[^ \t\n]|[#>`~<\[|]|[*+-](?:[ \t]|$)|\d+[.)]|[-_*=][-_*= \t]*$))|\r"
+    r"\n(?:[ \t]+[^ \t\n]|[#>`~<\[|]|[*+-](?:[ \t]|$)|\d+[.)]|[-_*=][-_*= \t]*$)", re.MULTILINE
 )
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
 
@@ -269,7 +270,7 @@ def _text_blocks(body: str) -> list[_RawBlock]:
 
 
 def _markdown_blocks(body: str) -> list[_RawBlock]:
-    if not _BLOCK_START.search(body):
+    if "\r" not in body and not _BLOCK_START.search(f"\n{body}"):
         # Most articles are plain paragraphs: the blocks markdown-it would find, without
         # its parser (a third of reading a file).
         sources = (" ".join(chunk.split()) for chunk in _BLANK_LINES.split(body))

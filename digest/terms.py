@@ -31,15 +31,23 @@ class Terms:
         self._stems: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
         self.stop_words = stop_words(language)
+        self._weighed: dict[str, str] = {}
+        """Word as written -> its stem, or "" for a stop word (`kept`)."""
+        self._content: dict[str, str | None] = {}
+        """Word as written -> its stem, or None when `content` leaves it out."""
 
     def stem(self, word: str) -> str:
         stem = self._stems.get(word)  # as written: most words were seen before
         if stem is None:
-            key = _POSSESSIVE.sub("", word.lower()) or word.lower()
+            lower = word.lower()
+            key = _POSSESSIVE.sub("", lower) or lower
             stem = self._by_key.get(key)
             if stem is None:
                 stem = self._by_key[key] = self._stemmer.stemWord(key)
             self._stems[word] = stem
+            stop = lower in self.stop_words
+            self._weighed[word] = "" if stop else stem
+            self._content[word] = None if stop or len(word) < 2 else stem
         return stem
 
     def stem_all(self, tokens: list[str]) -> list[str]:
@@ -49,15 +57,27 @@ class Terms:
             return found  # type: ignore[return-value]
         return [s or self.stem(t) for s, t in zip(found, tokens, strict=True)]
 
+    def kept(self, tokens: list[str]) -> tuple[tuple[str, ...], frozenset[str]]:
+        """Of a sentence's tokens: the stems LexRank weighs (stop words out, repeats
+        kept, in order) and the `content` stems. Looked up per word as written, like
+        `stem_all`: a word's stop-word test and stem are made once per build, not once
+        per occurrence."""
+        weighed = list(map(self._weighed.get, tokens))
+        if None in weighed:  # a word not seen before
+            for token in tokens:
+                self.stem(token)
+            weighed = list(map(self._weighed.get, tokens))
+        content = set(map(self._content.get, tokens))
+        content.discard(None)
+        return tuple(filter(None, weighed)), frozenset(content)  # type: ignore[arg-type]
+
     def stems(self, text: str) -> list[str]:
         """Every word of `text`, stemmed, in order (for phrase matching)."""
         return [self.stem(w) for w in words(text)]
 
     def content(self, text: str) -> frozenset[str]:
         """The stems of the words that carry meaning (for similarity)."""
-        return frozenset(
-            self.stem(w) for w in words(text) if w.lower() not in self.stop_words and len(w) > 1
-        )
+        return self.kept(words(text))[1]
 
 
 def stop_words(language: str) -> frozenset[str]:
