@@ -117,6 +117,11 @@ class Summariser:
         flat = [c for group in groups for c in group]
         if len(flat) <= 1:
             return flat
+        if isinstance(self._summariser, FastLexRank):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                order = self._summariser.order([(c.text, c.terms) for c in flat])
+            return [flat[i] for i in order]
         by_sentence: dict[int, Candidate] = {}
         paragraphs = []
         for group in groups:
