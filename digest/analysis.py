@@ -97,7 +97,6 @@ class Analyser:
         self._matcher = TopicMatcher(config.topics, terms)
         self._order = [t.slug for t in config.topics]
         self._hashes: dict[str, int] = {}
-        self._crcs: dict[str, int] = {}
         keywords = [kw for topic in config.topics for kw in topic.keywords]
         # An article summary depends on the article alone (no site-wide weights), so
         # editing one article never changes another's summary.
@@ -119,7 +118,7 @@ class Analyser:
             facts=facts,
             topics=topics,
             quotations=quotations,
-            shingles=shingles(article, self._crcs),
+            shingles=shingles(article),
             summary=summary,
         )
 
@@ -149,10 +148,9 @@ def describe(
     for sentence in article.sentences:
         tokens = words(sentence.text)
         counts.append(len(tokens))
-        stemmed = terms.stem_all(tokens)
+        stemmed, lexical, content = terms.weigh(tokens)
         hits.append(matcher.hits_in(tokens, stemmed) if matcher else ())
         if prose[sentence.block]:
-            lexical, content = terms.kept(tokens)
             stems[sentence.index] = content
             ref = SentenceRef(article.id, sentence.index)
             candidates.append(Candidate(ref, sentence.text, len(tokens), lexical, content))

@@ -103,23 +103,17 @@ def group_digests(syndication: Syndication, source_of: Mapping[str, str]) -> dic
     return result
 
 
-def shingles(article: Article, memo: dict[str, int] | None = None) -> Shingles:
+def shingles(article: Article) -> Shingles:
     """The article's distinct shingle hashes, sorted (its first SKETCH are the sketch).
 
-    Each word is hashed once (crc32, the same on every machine; `memo` keeps them
-    across articles) and a shingle's hash is a polynomial of its words' hashes,
-    computed for all shingles at once.
+    Each word is hashed (crc32, the same on every machine; in C, which is no slower
+    than looking it up in a memo) and a shingle's hash is a polynomial of its words'
+    hashes, computed for all shingles at once.
     """
     words = _WORD.findall(" ".join(s.text for s in article.sentences).lower())
     if not words:
         return np.zeros(0, np.uint32)
-    known = {} if memo is None else memo
-    try:
-        hashes = np.fromiter(map(known.__getitem__, words), np.uint64, len(words))
-    except KeyError:  # words not hashed before
-        for word in set(words).difference(known):
-            known[word] = zlib.crc32(word.encode())
-        hashes = np.fromiter(map(known.__getitem__, words), np.uint64, len(words))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
     width = min(SHINGLE, len(words))
     count = len(words) - width + 1
     # The polynomial modulo 2**32, as the final cast to uint32 takes it: the uint64
