@@ -102,18 +102,18 @@ class FastLexRank(LexRankSummarizer):  # type: ignore[misc]
         rows, columns, weights, df = _weights(sentences, ids, width)
         norms = np.sqrt(np.bincount(rows, weights * weights, count))
         # Each entry pairs with every entry of its column (itself included).
-        by_column = np.argsort(columns, kind="stable")
+        by_column = columns.argsort(kind="stable")
         run = df[columns[by_column]]
-        first = np.repeat(by_column, run)
-        second = by_column[ranges(np.repeat(np.cumsum(df) - df, df), run)]
+        first = by_column.repeat(run)
+        second = by_column[ranges((df.cumsum() - df).repeat(df), run)]
         pairs = rows[first] * count + rows[second]
         dots = np.bincount(pairs, weights[first] * weights[second], count * count)
         zero = norms == 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            cosine = dots.reshape(count, count) / np.outer(norms, norms)
+            cosine = dots.reshape(count, count) / (norms[:, None] * norms[None, :])
         cosine[zero[:, None] | zero[None, :]] = 0.0
         threshold = self.threshold
-        if np.any(np.abs(cosine - threshold) <= _CLOSE * threshold):
+        if (abs(cosine - threshold) <= _CLOSE * threshold).any():
             return self._exact_matrix(sentences)
         return _normalised(cosine > threshold)
 
@@ -144,13 +144,13 @@ def _weights(
     log may differ from it in the last bit); and each term's df."""
     count = len(sentences)
     lengths = np.fromiter(map(len, sentences), np.int64, count)
-    flat = np.asarray(ids, np.int64) + np.repeat(np.arange(count, dtype=np.int64) * width, lengths)
+    flat = np.asarray(ids, np.int64) + (np.arange(count, dtype=np.int64) * width).repeat(lengths)
     counts = np.bincount(flat, minlength=count * width).reshape(count, width)
-    df = np.count_nonzero(counts, axis=0)
+    df = (counts > 0).sum(axis=0)
     logs = {n: math.log(count / (1 + n)) for n in set(df.tolist())}
     idf = np.array([logs[n] for n in df.tolist()])
     top = np.maximum(counts.max(axis=1), 1)
-    rows, columns = np.nonzero(counts)
+    rows, columns = counts.nonzero()
     return rows, columns, counts[rows, columns] / top[rows] * idf[columns], df
 
 
