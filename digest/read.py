@@ -39,20 +39,20 @@ _TERMINAL = re.compile(r"[.!?…:;,\"”’'»)]\s*\Z")
 # Characters that can change how Markdown renders a fragment; without them a fragment
 # renders to its own escaped text and the (slow) Markdown parser can be skipped.
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>&]")
+_NOT_UNDERSCORE = re.compile(r"[\\`*\[\]<>&]")
 _HEADLINE_MAX_WORDS = 25
-# A line that may start a block other than a paragraph, or end one: indented (code, or
-# a marker after spaces), a heading, quote, fence, HTML, link reference definition, list
-# item, thematic break or setext underline. A body without one (searched with a line
-# end put before it: a literal first character lets the regex engine skip ahead) and
-# without a carriage return (a line end to markdown-it) is only paragraphs, separated
-# by blank lines (spaces and tabs only, as CommonMark counts them).
+# A line that may start a block other than a paragraph, or end one: indented (code, or a
+# marker after spaces), a heading, quote, fence, HTML, link reference definition, list
+# item, thematic break or setext underline. A body without one (searched after a line end:
+# a literal first character lets the regex skip ahead) or a carriage return (a line end to
+# markdown-it) is only paragraphs, split at blank lines (spaces and tabs, as CommonMark).
 _BLOCK_START = re.compile(
     r"\n(?:[ \t]+[^ \t\n]|[#>`~<\[|]|[*+-](?:[ \t]|$)|\d+[.)]|[-_*=][-_*= \t]*$)", re.MULTILINE
 )
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")
-# A front matter line as most files write it, in a form YAML reads as exactly this text:
-# a double-quoted string with no escape, quote or character YAML refuses or reads as a
-# line break; a date; a web address in plain characters.
+# A front matter line as most files write it, which YAML reads as exactly this text: a
+# double-quoted string without escape, quote, line break or refused character; a date;
+# a web address in plain characters.
 _SIMPLE_LINE = re.compile(
     r'([a-z]+): (?:"([^"\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*)"'
     r"|(\d{4})-(\d{2})-(\d{2})|(https?://[\w./?=&%+~-]+))"
@@ -363,6 +363,10 @@ def _render(fragment: str) -> tuple[str, str]:
     """Plain text and inline HTML of a Markdown fragment."""
     if not _MARKDOWN_SPECIAL.search(fragment):
         return fragment, html.escape(fragment, quote=False)
+    if "_" not in f" {fragment} ".replace(" _ ", "") and not _NOT_UNDERSCORE.search(fragment):
+        # Wire copy's " _ " dash: between spaces "_" can neither open nor close emphasis;
+        # markdown-it renders it as text, and escapes double quotes.
+        return " ".join(fragment.split()), fragment.replace('"', "&quot;")
     tokens = _MD.parseInline(fragment)
     text = "".join(_plain(child) for t in tokens for child in (t.children or []))
     return " ".join(text.split()), _MD.renderer.render(tokens, _MD.options, {})

@@ -231,3 +231,15 @@ def test_simple_front_matter_reads_as_yaml_does(front: str) -> None:
     if fast is not None:
         doc = YamlDocument(front, Path("x.md"), first_line=2)
         assert fast == doc.validate(reader.FrontMatter, what="front matter")
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ['ANKARA (AP) _ The "head" said _ twice.', "_ leading and trailing _", "a _ _ b", "x_y"],
+)
+def test_spaced_underscores_render_as_markdown_it_renders_them(fragment: str) -> None:
+    """Wire copy's " _ " dash skips markdown-it; it must come out as markdown-it's."""
+    tokens = reader._MD.parseInline(fragment)
+    text = "".join(reader._plain(c) for t in tokens for c in (t.children or []))
+    rendered = reader._MD.renderer.render(tokens, reader._MD.options, {})
+    assert reader._render(fragment) == (" ".join(text.split()), rendered)
