@@ -140,21 +140,19 @@ def describe(
     """The article's facts, topic assignment and summary candidates, from one pass over
     its words: tokenising and stemming is most of an article's analysis, so the summary
     takes its words from here rather than tokenise them again."""
-    stop = terms.stop_words
     stems: dict[int, frozenset[str]] = {}
     hits = []
     counts = []
     candidates = []
+    prose = [block.kind not in ("heading", "code") for block in article.blocks]
     for sentence in article.sentences:
         tokens = words(sentence.text)
         counts.append(len(tokens))
-        stemmed = terms.stem_all(tokens)
+        stemmed, lexical, content = terms.weigh(tokens)
         hits.append(matcher.hits_in(tokens, stemmed) if matcher else ())
-        if article.is_prose(sentence):
-            kept = [(t, s) for t, s in zip(tokens, stemmed, strict=True) if t.lower() not in stop]
-            content = stems[sentence.index] = frozenset(s for t, s in kept if len(t) > 1)
+        if prose[sentence.block]:
+            stems[sentence.index] = content
             ref = SentenceRef(article.id, sentence.index)
-            lexical = tuple(s for _, s in kept if s)
             candidates.append(Candidate(ref, sentence.text, len(tokens), lexical, content))
     member = {h.topic for sentence_hits in hits for h in sentence_hits}
     member |= set(article.forced_topics)

@@ -76,32 +76,40 @@ def make_facts(
     """The facts of one analysed article; `memo` caches word hashes across articles."""
     known = memo if memo is not None else {}
     count = len(article.sentences)
-    stem_start = np.zeros(count + 1, np.int32)
+    ends = [0] * (count + 1)
     hashed: list[int] = []
     for sentence in article.sentences:
-        own = stems.get(sentence.index, ())
-        values = set()
-        for stem in own:
-            value = known.get(stem)
-            if value is None:
-                value = known[stem] = word_hash(stem)
-            values.add(value)
-        hashed.extend(sorted(values))
-        stem_start[sentence.index + 1] = len(hashed)
+        own = stems.get(sentence.index)
+        if own:
+            try:
+                values = set(map(known.__getitem__, own))
+            except KeyError:  # a stem not hashed before
+                for stem in own:
+                    if stem not in known:
+                        known[stem] = word_hash(stem)
+                values = set(map(known.__getitem__, own))
+            hashed.extend(sorted(values))
+        ends[sentence.index + 1] = len(hashed)
+    stem_start = np.asarray(ends, np.int32)
     position = {slug: i for i, slug in enumerate(topic_order)}
-    topic_start = np.zeros(count + 1, np.int32)
+    topic_ends = [0] * (count + 1)
     topic_ids: list[int] = []
     for i, hits in enumerate(topics.hits):
-        topic_ids.extend(sorted({position[h.topic] for h in hits}))
-        topic_start[i + 1] = len(topic_ids)
+        if hits:
+            topic_ids.extend(sorted({position[h.topic] for h in hits}))
+        topic_ends[i + 1] = len(topic_ids)
+    prose = [block.kind not in ("heading", "code") for block in article.blocks]
+    # `word_hash` of each sentence's text and HTML, read from the digests at once.
+    texts = b"".join(
+        hashlib.blake2b(f"{s.text}\0{s.html}".encode(), digest_size=8).digest()
+        for s in article.sentences
+    )
     return Facts(
-        prose=np.fromiter((article.is_prose(s) for s in article.sentences), np.bool_, count),
+        prose=np.array([prose[s.block] for s in article.sentences], np.bool_),
         words=np.asarray(word_counts, np.int32),
         stem_start=stem_start,
         stems=np.asarray(hashed, np.uint64),
-        topic_start=topic_start,
+        topic_start=np.asarray(topic_ends, np.int32),
         topic_ids=np.asarray(topic_ids, np.int32),
-        texts=np.fromiter(
-            (word_hash(f"{s.text}\0{s.html}") for s in article.sentences), np.uint64, count
-        ),
+        texts=np.frombuffer(texts, "<u8").astype(np.uint64),
     )

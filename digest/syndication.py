@@ -108,27 +108,26 @@ def group_digests(syndication: Syndication, source_of: Mapping[str, str]) -> dic
 def shingles(article: Article) -> Shingles:
     """The article's distinct shingle hashes, sorted (its first SKETCH are the sketch).
 
-    Each word is hashed once (crc32, the same on every machine) and a shingle's hash is
-    a polynomial of its words' hashes, computed for all shingles at once.
+    Each word is hashed (crc32, the same on every machine; in C, which is no slower
+    than looking it up in a memo) and a shingle's hash is a polynomial of its words'
+    hashes, computed for all shingles at once.
     """
     words = _WORD.findall(" ".join(s.text for s in article.sentences).lower())
     if not words:
         return np.zeros(0, np.uint32)
-    memo: dict[str, int] = {}
-    for word in words:
-        if word not in memo:
-            memo[word] = zlib.crc32(word.encode())
-    hashes = np.fromiter((memo[w] for w in words), np.uint64, len(words))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), np.uint64, len(words))
     width = min(SHINGLE, len(words))
     count = len(words) - width + 1
-    combined = np.zeros(count, np.uint64)
-    for offset in range(width):
-        combined = (combined * _BASE + hashes[offset : offset + count]) & _MASK
+    # The polynomial modulo 2**32, as the final cast to uint32 takes it: the uint64
+    # arithmetic wraps modulo a multiple of 2**32, so no step needs its own mask.
+    combined = hashes[:count].copy()
+    for offset in range(1, width):
+        combined *= _BASE
+        combined += hashes[offset : offset + count]
     return distinct(combined.astype(np.uint32))
 
 
 _BASE = np.uint64(1_000_003)
-_MASK = np.uint64(0xFFFFFFFF)
 
 
 def detect(

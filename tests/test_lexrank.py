@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sumy.summarizers.lex_rank import LexRankSummarizer
 
+import digest.lexrank as lexrank
 import digest.summarise as summarise
 from digest.analysis import describe
 from digest.articles import read_all
@@ -63,3 +64,24 @@ def test_stems_from_the_analysis_rank_and_choose_as_the_text_does(
     assert tokenised == []  # nothing was tokenised again
     assert given == expected
     assert all(len(summary) == settings.sentences for summary in given)
+
+
+def test_cosines_near_the_threshold_are_decided_by_the_exact_matrix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fast matrix sums cosines in another order than sumy; one within `_CLOSE` of
+    the threshold sends the article to the exact matrix, which must rank as sumy does."""
+    site = load_config(ROOT / "config.yaml", None, None)
+    corpus, store, _ = read_all(site, print)
+    groups = [
+        [Candidate(SentenceRef(a.id, s.index), s.text) for s in a.sentences if a.is_prose(s)]
+        for a in (store.get(entry).article for entry in corpus.entries)
+    ]
+    settings = Settings("lexrank", 5, None, 0.6, "importance")
+    terms = Terms()
+    fast = [c.ref for c in Summariser(settings, terms).rank(groups)]
+    monkeypatch.setattr(lexrank, "_CLOSE", 1e9)  # every cosine is "near": always exact
+    exact = [c.ref for c in Summariser(settings, terms).rank(groups)]
+    monkeypatch.setitem(summarise._SUMMARISERS, "lexrank", LexRankSummarizer)
+    slow = [c.ref for c in Summariser(settings, terms).rank(groups)]
+    assert exact == slow == fast

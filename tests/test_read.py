@@ -1,13 +1,16 @@
 import datetime as dt
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+import digest.read as reader
 from digest.clean import compile_rules
 from digest.errors import DigestError
 from digest.freshness import Signature, inputs_digest
 from digest.read import discover, read_article
+from digest.validation import YamlDocument
 
 RULES = compile_rules(())
 
@@ -179,3 +182,64 @@ def test_discover_skips_hidden_and_underscore_files(tmp_path: Path, looked: bool
         "sub/a-b.md",
         "sub/c.markdown",
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "One.\nStill one.\n\nTwo.\n \t\nThree\u00a0\n\u00a0\n\n\n",
+        "A\n    indented is lazy continuation\n\n    code",
+        "A\n\u2028    x",
+        "Para\n===\n\nPara\n---",
+        "Para\n- item\n\n* item\n\n+ item\n\n1. one\n\n2) two",
+        "# Head\n\n> quote\n\n```\ncode\n```\n\n~~~\nx\n~~~\n\n<div>x</div>\n\n[a]: /url",
+        "***\n\n_ _ _\n\n*emphasis* and _this_\n\n-dash +plus =equals #tag",
+        "Line\rline",
+    ],
+)
+def test_plain_paragraphs_read_as_markdown_it_reads_them(
+    body: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bodies without block syntax skip markdown-it; where that shortcut is taken, the
+    blocks must be markdown-it's."""
+    fast = reader._markdown_blocks(body)
+    monkeypatch.setattr(reader, "_BLOCK_START", re.compile(""))  # always markdown-it
+    assert fast == reader._markdown_blocks(body)
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "",
+        'title: "A: #1 & \'more\' … “quoted”"\ndate: 2000-03-16\nsource: "Daily"\n',
+        'url: https://example.org/a/b?c=d&e=f%20g~h\nauthor: "  spaced  "\nslug: "x"\n',
+        'title: "tab\there"\n',
+        'title: "line\u2028break"\n',
+        'title: "esc\\"aped"\n',
+        "date: 2022-02-30\n",
+        'title: ""\n',
+        'title: "a"\ntitle: "b"\n',
+        "url: https://example.org/x:\n",
+        'title: "x" # comment\n',
+        "draft: true\ntopics: [a, b]\n",
+    ],
+)
+def test_simple_front_matter_reads_as_yaml_does(front: str) -> None:
+    """Front matter of quoted text, dates and addresses is read without YAML; when that
+    shortcut answers, it is what YAML and the model make of the same lines."""
+    fast = reader._simple_front_matter(front)
+    if fast is not None:
+        doc = YamlDocument(front, Path("x.md"), first_line=2)
+        assert fast == doc.validate(reader.FrontMatter, what="front matter")
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    ['ANKARA (AP) _ The "head" said _ twice.', "_ leading and trailing _", "a _ _ b", "x_y"],
+)
+def test_spaced_underscores_render_as_markdown_it_renders_them(fragment: str) -> None:
+    """Wire copy's " _ " dash skips markdown-it; it must come out as markdown-it's."""
+    tokens = reader._MD.parseInline(fragment)
+    text = "".join(reader._plain(c) for t in tokens for c in (t.children or []))
+    rendered = reader._MD.renderer.render(tokens, reader._MD.options, {})
+    assert reader._render(fragment) == (" ".join(text.split()), rendered)
