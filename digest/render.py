@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import types
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import jinja2
 from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2.runtime import Context, Macro
+from jinja2.utils import internalcode
 
 from digest.errors import DigestError
 from digest.feeds import FEED_LABELS, FEED_TYPES, SITE_FEEDS, topic_feeds
@@ -40,6 +43,7 @@ def environment(theme: Theme, auto_reload: bool = True) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = _PageContext
     env.globals["url"] = _url
     env.globals.update(
         feed_files=SITE_FEEDS,
@@ -64,17 +68,60 @@ def linker(page: str, site: SiteView) -> Callable[[str], str]:
     global one: the same answers without looking the page up in the template context
     at each of a page's fifty links."""
     if page == "404.html" and site.base_url:
-        base = site.base_url
-        return lambda target: base + target
-    here, name = _folder(page), posixpath.basename(page)
+        return _AbsoluteUrl(site.base_url)
+    return _RelativeUrl(page)
 
-    def url(target: str) -> str:
+
+class _RelativeUrl:
+    """A page's `url()` (see `linker`)."""
+
+    __slots__ = ("_here", "_name")
+
+    def __init__(self, page: str) -> None:
+        self._here = _folder(page)
+        self._name = posixpath.basename(page)
+
+    def __call__(self, target: str) -> str:
         path, hash_, fragment = target.partition("#")
         if not path:
-            return name + hash_ + fragment
-        return _relative(here, path) + hash_ + fragment
+            return self._name + hash_ + fragment
+        return _relative(self._here, path) + hash_ + fragment
 
-    return url
+
+class _AbsoluteUrl:
+    """The 404 page's `url()` when the site has a base URL."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __call__(self, target: str) -> str:
+        return self._base + target
+
+
+_PLAIN = frozenset({Macro, _RelativeUrl, _AbsoluteUrl, types.BuiltinMethodType})
+"""Callables that never take a context, environment or evaluation context."""
+
+
+class _PageContext(Context):
+    """The context pages render in: a call of `url()`, a macro or a built-in method
+    (`date.isoformat()`) skips Jinja's look, at every call, at the callable's attributes
+    for what to pass it (a page has hundreds of such calls: a fifth of its time)."""
+
+    @internalcode
+    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if type(obj) not in _PLAIN:
+            return super().call(obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return obj(*args, **kwargs)
+        except StopIteration:
+            # As Jinja's own `call` answers it.
+            return self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
 
 
 def relative_url(from_page: str, target: str) -> str:

@@ -1,9 +1,15 @@
+import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
-from digest.render import linker, relative_url
+from digest.render import environment, linker, relative_url, render_page
+from digest.site import Page
+from digest.theme import Theme
 
 
 @pytest.mark.parametrize(
@@ -37,3 +43,25 @@ def test_the_404_page_links_absolutely_when_there_is_a_base_url() -> None:
     )
     site = SimpleNamespace(base_url="")
     assert linker("404.html", site)("static/style.css") == "static/style.css"
+
+
+def test_calls_from_templates_answer_as_jinja_does(tmp_path: Path) -> None:
+    """Pages skip Jinja's check for what to pass a callable (`url()`, macros, built-in
+    methods); a function that asks for the context still gets it."""
+    (tmp_path / "page.html").write_text(
+        "{% macro m(x, y=1) %}{{ x }}-{{ y }}{% endmacro %}"
+        "{% for t in ['a.html', 'b.html#s1'] %}{{ url(t) }} {{ m(t, y=2) }} {% endfor %}"
+        "{{ when.isoformat() }} {{ page_of() }}",
+        encoding="utf-8",
+    )
+    env = environment(Theme("t", (tmp_path,), ()))
+
+    @pass_context
+    def page_of(context: Context) -> str:
+        return str(context["page"].path)
+
+    env.globals.update(page_of=page_of)
+    page = Page("topics/t.html", "page.html", "T", ("topic",))
+    site: Any = SimpleNamespace(base_url="")
+    html = render_page(env, page, site, {"when": dt.date(2024, 5, 2)})
+    assert html.decode() == ("../a.html a.html-2 ../b.html#s1 b.html#s1-2 2024-05-02 topics/t.html")
