@@ -16,9 +16,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
-from jinja2 import pass_context
+from jinja2 import nodes, pass_context
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context, Macro
 from jinja2.utils import internalcode
+from markupsafe import Markup, escape
+
+try:  # MarkupSafe 3's C escaping, which its `escape` wraps in Python
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # MarkupSafe 2, whose `escape` is C itself, or 3 without its C part
+    _C_ESCAPE = False
+else:
+    _C_ESCAPE = True
 
 from digest.errors import DigestError
 from digest.feeds import FEED_LABELS, FEED_TYPES, SITE_FEEDS, topic_feeds
@@ -27,7 +36,7 @@ from digest.theme import Theme
 
 
 def environment(theme: Theme, auto_reload: bool = True) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         auto_reload=auto_reload,
         loader=jinja2.ChoiceLoader(
             [
@@ -43,7 +52,6 @@ def environment(theme: Theme, auto_reload: bool = True) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.context_class = _PageContext
     env.globals["url"] = _url
     env.globals.update(
         feed_files=SITE_FEEDS,
@@ -122,6 +130,47 @@ class _PageContext(Context):
             return self.environment.undefined(
                 "value was undefined because a callable raised a StopIteration exception"
             )
+
+
+def escaped(value: object) -> str:
+    """What `{{ value }}` writes: what Jinja's `escape` gives, without first making
+    each string a Markup (a Python call of its own) only to join it into the page."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is Markup:
+        return value
+    return escape(value)
+
+
+class _PageCode(CodeGenerator):
+    """Compiles templates as Jinja does but for `{{ value }}`, which writes
+    `escaped(value)`: a page writes a thousand values, and a quarter of its time went
+    to `escape`."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        self.writeline(f"from {__name__} import escaped as {_ESCAPED}")
+        super().visit_Template(node, frame)
+
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        context = frame.eval_ctx
+        if context.autoescape and not context.volatile and finalize.src is None:
+            self.write(f"{_ESCAPED}(")
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+_ESCAPED = "digest_escaped"
+"""Its name in compiled templates (no name Jinja generates)."""
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's, with the shortcuts above, which change no byte of any page."""
+
+    context_class = _PageContext
+    if _C_ESCAPE:
+        code_generator_class = _PageCode
 
 
 def relative_url(from_page: str, target: str) -> str:
