@@ -151,6 +151,25 @@ class _PageCode(CodeGenerator):
         self.writeline(f"from {__name__} import escaped as {_ESCAPED}")
         super().visit_Template(node, frame)
 
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        env = self.environment
+        if env.is_async or env.sandboxed or self._foldable(node, frame):
+            super().visit_Getattr(node, frame)
+            return
+        # getattr(x, name, missing) in C; Jinja's look (an item, else undefined) only
+        # when there is no such attribute. The walrus names are free when the outer
+        # expression sets them: an inner one is done with them by then.
+        self.write("(digest_v if (digest_v := getattr((digest_o := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing")
+        self.write(f" else environment.getattr(digest_o, {node.attr!r}))")
+
+    def _foldable(self, node: nodes.Expr, frame: Frame) -> bool:
+        """Whether Jinja's optimizer makes a constant of `node` (see `optimizeconst`)."""
+        if self.optimizer is None or frame.eval_ctx.volatile:
+            return False
+        return bool(self.optimizer.visit(node, frame.eval_ctx) != node)
+
     def _output_child_pre(
         self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
     ) -> None:

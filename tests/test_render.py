@@ -8,6 +8,7 @@ import pytest
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from digest.errors import DigestError
 from digest.render import environment, linker, relative_url, render_page
 from digest.site import Page
 from digest.theme import Theme
@@ -83,10 +84,19 @@ def test_values_are_written_as_jinja_writes_them(tmp_path: Path) -> None:
         "{% macro m(x) %}<i>{{ x }}</i>{% endmacro %}{% set block %}{{ s }}{% endset %}"
         "{{ s }} {{ m(s) }} {{ s|safe }} {{ n }} {{ none }} {{ html }} {{ text }} {{ block }}"
         " {{ [s] }} {% autoescape false %}{{ s }}{% endautoescape %}"
+        " {{ d.key }} {{ d.items }} {{ d.key.upper() }} {{ html.__html__() }} {{ n.real }}"
+        "{% for x in [d, d] %}{{ loop.index }}{{ x.key }}{% endfor %}"
         "{% autoescape flag %}{{ s }}{% endautoescape %}"
     )
     (tmp_path / "page.html").write_text(source, encoding="utf-8")
-    values = {"s": "<a href='x'>&\"", "n": 3.5, "none": None, "html": Html(), "text": Text("<")}
+    values = {
+        "s": "<a href='x'>&\"",
+        "n": 3.5,
+        "none": None,
+        "html": Html(),
+        "text": Text("<"),
+        "d": {"key": "<k>", "items": "i"},
+    }
     for flag in (True, False):
         expected = jinja2.Environment(autoescape=True).from_string(source)
         page = Page("index.html", "page.html", "T", ("index",))
@@ -94,3 +104,15 @@ def test_values_are_written_as_jinja_writes_them(tmp_path: Path) -> None:
         env = environment(Theme("t", (tmp_path,), ()))
         html = render_page(env, page, site, {**values, "flag": flag}).decode()
         assert html == expected.render(**values, flag=flag, url=None, page=page, site=site)
+
+
+def test_a_missing_attribute_is_reported_as_jinja_reports_it(tmp_path: Path) -> None:
+    (tmp_path / "page.html").write_text("{{ d.nope }}", encoding="utf-8")
+    expected = jinja2.Environment(undefined=jinja2.StrictUndefined).from_string("{{ d.nope }}")
+    with pytest.raises(jinja2.UndefinedError) as jinja_error:
+        expected.render(d={})
+    env = environment(Theme("t", (tmp_path,), ()))
+    page = Page("index.html", "page.html", "T", ("index",))
+    site: Any = SimpleNamespace(base_url="")
+    with pytest.raises(DigestError, match=f"template error in page.html: {jinja_error.value}"):
+        render_page(env, page, site, {"d": {}})
