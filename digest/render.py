@@ -110,6 +110,9 @@ class _AbsoluteUrl:
 
 _PLAIN = frozenset({Macro, _RelativeUrl, _AbsoluteUrl, types.BuiltinMethodType})
 """Callables that never take a context, environment or evaluation context."""
+_FOR_CONTEXT = frozenset({"_block_vars", "_loop_vars"})
+"""The keywords Jinja adds to a call inside a block or loop, for a function that takes
+the context."""
 
 
 class _PageContext(Context):
@@ -121,9 +124,11 @@ class _PageContext(Context):
     def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         if type(obj) not in _PLAIN:
             return super().call(obj, *args, **kwargs)
-        kwargs.pop("_block_vars", None)
-        kwargs.pop("_loop_vars", None)
         try:
+            if kwargs.keys() <= _FOR_CONTEXT:  # a call with no keyword of its own
+                return obj(*args)
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
             return obj(*args, **kwargs)
         except StopIteration:
             # As Jinja's own `call` answers it.
