@@ -86,6 +86,8 @@ def test_values_are_written_as_jinja_writes_them(tmp_path: Path) -> None:
         " {{ [s] }} {% autoescape false %}{{ s }}{% endautoescape %}"
         " {{ d.key }} {{ d.items }} {{ d.key.upper() }} {{ html.__html__() }} {{ n.real }}"
         "{% for x in [d, d] %}{{ loop.index }}{{ x.key }}{% endfor %}"
+        " {{ html|safe }} {{ n|safe }} {{ none|safe }} {{ text|safe }} {{ (s ~ 1)|safe }}"
+        " {{ '<b>'|safe }} {{ s|safe|upper }} {{ s|upper|safe }}"
         "{% autoescape flag %}{{ s }}{% endautoescape %}"
     )
     (tmp_path / "page.html").write_text(source, encoding="utf-8")
