@@ -109,7 +109,8 @@ class _AbsoluteUrl:
         return self._base + target
 
 
-_PLAIN = frozenset({Macro, _RelativeUrl, _AbsoluteUrl, types.BuiltinMethodType})
+_URLS = frozenset({_RelativeUrl, _AbsoluteUrl})
+_PLAIN = frozenset({Macro, *_URLS, types.BuiltinMethodType})
 """Callables that never take a context, environment or evaluation context."""
 _FOR_CONTEXT = frozenset({"_block_vars", "_loop_vars"})
 """The keywords Jinja adds to a call inside a block or loop, for a function that takes
@@ -165,8 +166,30 @@ class _PageCode(CodeGenerator):
     """The `safe` filter being written as `unescaped`."""
 
     def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
-        self.writeline(f"from {__name__} import escaped as {_ESCAPED}, unescaped as {_UNESCAPED}")
+        names = f"escaped as {_ESCAPED}, unescaped as {_UNESCAPED}, _URLS as {_URL_TYPES}"
+        self.writeline(f"from {__name__} import {names}")
         super().visit_Template(node, frame)
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        env = self.environment
+        if env.is_async or env.sandboxed or forward_caller:
+            super().visit_Call(node, frame, forward_caller)
+            return
+        # The page's url() is called directly, the rest through the context as Jinja
+        # does: `(f(args) if type(f := callee) in urls else context.call(f, args))`. The
+        # callee is taken before the arguments (which may set the name again) are made.
+        self.write("(digest_f(*()")
+        self.signature(node, frame)
+        self.write(") if type(digest_f := ")
+        self.visit(node.node, frame)
+        self.write(f") in {_URL_TYPES} else context.call(digest_f")
+        extra = {}
+        if frame.loop_frame:
+            extra["_loop_vars"] = "_loop_vars"
+        if frame.block_frame:
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
 
     def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
         if node is self._unescaped:
@@ -221,6 +244,7 @@ class _PageCode(CodeGenerator):
 
 _ESCAPED = "digest_escaped"
 _UNESCAPED = "digest_unescaped"
+_URL_TYPES = "digest_urls"
 """Their names in compiled templates (no name Jinja generates)."""
 
 

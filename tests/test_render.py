@@ -53,7 +53,7 @@ def test_calls_from_templates_answer_as_jinja_does(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(
         "{% macro m(x, y=1) %}{{ x }}-{{ y }}{% endmacro %}"
         "{% for t in ['a.html', 'b.html#s1'] %}{{ url(t) }} {{ m(t, y=2) }} {% endfor %}"
-        "{{ when.isoformat() }} {{ page_of() }}",
+        "{{ when.isoformat() }} {{ page_of() }} {{ url(target='c.html') }}",
         encoding="utf-8",
     )
     env = environment(Theme("t", (tmp_path,), ()))
@@ -66,7 +66,9 @@ def test_calls_from_templates_answer_as_jinja_does(tmp_path: Path) -> None:
     page = Page("topics/t.html", "page.html", "T", ("topic",))
     site: Any = SimpleNamespace(base_url="")
     html = render_page(env, page, site, {"when": dt.date(2024, 5, 2)})
-    assert html.decode() == ("../a.html a.html-2 ../b.html#s1 b.html#s1-2 2024-05-02 topics/t.html")
+    assert html.decode() == (
+        "../a.html a.html-2 ../b.html#s1 b.html#s1-2 2024-05-02 topics/t.html ../c.html"
+    )
 
 
 def test_values_are_written_as_jinja_writes_them(tmp_path: Path) -> None:
