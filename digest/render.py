@@ -179,8 +179,8 @@ class _PageCode(CodeGenerator):
 
     def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
         env = self.environment
-        if env.is_async or env.sandboxed or forward_caller:
-            super().visit_Call(node, frame, forward_caller)
+        if env.is_async or env.sandboxed or forward_caller or self._foldable(node, frame):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
             return
         # The page's url() is called directly, the rest through the context as Jinja
         # does: `(f(args) if type(f := callee) in urls else context.call(f, args))`. The

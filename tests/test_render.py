@@ -120,3 +120,62 @@ def test_a_missing_attribute_is_reported_as_jinja_reports_it(tmp_path: Path) -> 
     site: Any = SimpleNamespace(base_url="")
     with pytest.raises(DigestError, match=f"template error in page.html: {jinja_error.value}"):
         render_page(env, page, site, {"d": {}})
+
+
+def test_a_theme_using_all_of_jinja_renders_as_under_plain_jinja(tmp_path: Path) -> None:
+    """The page environment compiles calls, attributes and output its own way; call
+    blocks, recursive loops, namespaces, filter blocks, includes, imports and super()
+    still give plain Jinja's bytes."""
+    templates = {
+        "base.html": "<title>{% block title %}T{{ page.title }}{% endblock %}</title>\n"
+        "{% block body %}{% endblock %}\n",
+        "inc.html": "[inc {{ url('x/y.html#z') }} {{ page.path }}]\n",
+        "mac.html": "{% macro box(x, cls='b') %}<div class=\"{{ cls }}\">{{ x }}"
+        "{{ caller() if caller is defined else '' }}</div>{% endmacro %}\n"
+        "{% macro rec(n) %}{{ n }}{% if n > 0 %},{{ rec(n - 1) }}{% endif %}{% endmacro %}\n",
+        "page.html": """{% extends "base.html" %}
+{% from "mac.html" import box, rec with context %}
+{% block title %}{{ super() }} · {{ page.title|upper }}{% endblock %}
+{% block body %}
+{% set ns = namespace(total=0) %}
+{% for item in items recursive %}{% set ns.total = ns.total + 1 %}LOOP{% endfor %}
+total {{ ns.total }}
+{% call box('<x>', cls='c') %}inside {{ url('a.html') }}{% endcall %}
+{{ box(url('b.html'), cls=items[0].name) }} {{ rec(3) }}
+{% set u = url('c/d.html') %}{{ u }} {{ items|map(attribute='name')|join('|') }} {{ d['k'] }}
+{% include "inc.html" %}
+{% with q = items|first %}{{ q.name }}{% endwith %}
+{{ "%s-%s"|format(page.path, url('#top')) }} {{ (items|length) ~ "x" }}
+{% for a, b in d.items() %}{{ a }}={{ b }}{% endfor %} {{ [1, 2, 3]|sum }}
+{% filter upper %}{{ page.title }} {{ url('f.html') }}{% endfilter %}
+{% autoescape false %}{{ '<raw>' }}{{ d.k|safe }}{% endautoescape %}
+{% endblock %}
+""",
+    }
+    loop = (
+        "<li class=\"{{ loop.cycle('a', 'b') }}\">{{ item.name }}{{ url(item.href) }}"
+        "{% if item.kids %}<ul>{{ loop(item.kids) }}</ul>{% endif %}</li>"
+    )
+    for name, text in templates.items():
+        (tmp_path / name).write_text(text.replace("LOOP", loop), encoding="utf-8")
+    site: Any = SimpleNamespace(base_url="")
+    page = Page("topics/t.html", "page.html", "<T&>", ("topic",))
+    kids = [{"name": "k", "href": "k.html", "kids": []}]
+    items = [
+        {"name": "n<1>", "href": "articles/a.html#s1", "kids": kids},
+        {"name": "n2", "href": "b.html", "kids": []},
+    ]
+    values = {"items": items, "d": {"k": "<v>"}}
+    plain = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(tmp_path),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    url = linker(page.path, site)
+    expected = plain.get_template("page.html").render(page=page, site=site, url=url, **values)
+    env = environment(Theme("t", (tmp_path,), ()))
+    assert render_page(env, page, site, values).decode() == expected
+    assert "inside ../a.html" in expected
