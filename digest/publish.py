@@ -318,8 +318,17 @@ def _pages(chunk: Sequence[object]) -> list[object]:
         before = len(job.views.sentences)
         job.sink.write(page.path, render_page(env, page, job.site, context(job.views, page)))
         # What the page added to the memo (a dict keeps insertion order), for the parent.
-        out.append(dict(islice(job.views.sentences.items(), before, None)))
+        out.append(_newest(job.views.sentences, len(job.views.sentences) - before))
     return out
+
+
+def _newest(
+    memo: dict[tuple[str, int], tuple[str, str]], count: int
+) -> dict[tuple[str, int], tuple[str, str]]:
+    """The last `count` entries of `memo`, in order: taken from its end, not found by
+    walking past all the others, as each page did (walks that grow with the number of
+    pages times the size of the memo)."""
+    return dict(reversed(list(islice(reversed(memo.items()), count))))
 
 
 _environments: dict[int, tuple[Theme, jinja2.Environment]] = {}

@@ -5,17 +5,38 @@ it is one of the sentence `html` fields, which the reader made from escaped Mark
 Links in templates go through `url()`, which makes a site-root-relative path relative
 to the page being rendered; only the 404 page, served by GitHub Pages at any depth,
 needs absolute links, and gets them from `base_url` when one is set.
+
+A page writes a thousand values and makes a hundred calls, and Jinja's generic code for
+those was most of a page's time: the environment (`_Environment`) compiles `{{ value }}`,
+`{{ value|safe }}`, `x.name` and calls of `url()` to leaner Python, and its context
+passes macros and built-in methods their arguments without Jinja's look for a context
+to pass. Each gives the bytes and errors Jinja's own code gives, for any theme
+(tests/test_render.py compares them with plain Jinja).
 """
 
 from __future__ import annotations
 
 import functools
 import posixpath
+import types
 from collections.abc import Callable, Mapping
+from typing import Any, TypeGuard
 
 import jinja2
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import nodes, pass_context
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.filters import do_mark_safe
+from jinja2.runtime import Context, Macro
+from jinja2.utils import internalcode
+from markupsafe import Markup, escape
+
+try:  # MarkupSafe 3's C escaping, which its `escape` wraps in Python
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # MarkupSafe 2, whose `escape` is C itself, or 3 without its C part
+
+    def _escape_inner(s: str, /) -> str:
+        return escape(s)
+
 
 from digest.errors import DigestError
 from digest.feeds import FEED_LABELS, FEED_TYPES, SITE_FEEDS, topic_feeds
@@ -24,7 +45,7 @@ from digest.theme import Theme
 
 
 def environment(theme: Theme, auto_reload: bool = True) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = _Environment(
         auto_reload=auto_reload,
         loader=jinja2.ChoiceLoader(
             [
@@ -64,17 +85,183 @@ def linker(page: str, site: SiteView) -> Callable[[str], str]:
     global one: the same answers without looking the page up in the template context
     at each of a page's fifty links."""
     if page == "404.html" and site.base_url:
-        base = site.base_url
-        return lambda target: base + target
-    here, name = _folder(page), posixpath.basename(page)
+        return _AbsoluteUrl(site.base_url)
+    return _RelativeUrl(page)
 
-    def url(target: str) -> str:
+
+class _RelativeUrl:
+    """A page's `url()` (see `linker`)."""
+
+    __slots__ = ("_here", "_name")
+
+    def __init__(self, page: str) -> None:
+        self._here = _folder(page)
+        self._name = posixpath.basename(page)
+
+    def __call__(self, target: str) -> str:
         path, hash_, fragment = target.partition("#")
         if not path:
-            return name + hash_ + fragment
-        return _relative(here, path) + hash_ + fragment
+            return self._name + hash_ + fragment
+        return _relative(self._here, path) + hash_ + fragment
 
-    return url
+
+class _AbsoluteUrl:
+    """The 404 page's `url()` when the site has a base URL."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, base: str) -> None:
+        self._base = base
+
+    def __call__(self, target: str) -> str:
+        return self._base + target
+
+
+_URLS = frozenset({_RelativeUrl, _AbsoluteUrl})
+_PLAIN = frozenset({Macro, *_URLS, types.BuiltinMethodType})
+"""Callables that never take a context, environment or evaluation context."""
+_FOR_CONTEXT = frozenset({"_block_vars", "_loop_vars"})
+"""The keywords Jinja adds to a call inside a block or loop, for a function that takes
+the context."""
+
+
+class _PageContext(Context):
+    """The context pages render in: a call of `url()`, a macro or a built-in method
+    (`date.isoformat()`) skips Jinja's look, at every call, at the callable's attributes
+    for what to pass it (a page has hundreds of such calls: a fifth of its time)."""
+
+    @internalcode
+    def call(self, obj: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if type(obj) not in _PLAIN:
+            return super().call(obj, *args, **kwargs)
+        try:
+            if kwargs.keys() <= _FOR_CONTEXT:  # a call with no keyword of its own
+                return obj(*args)
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            return obj(*args, **kwargs)
+        except StopIteration:
+            # As Jinja's own `call` answers it.
+            return self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception"
+            )
+
+
+def escaped(value: object) -> str:
+    """What `{{ value }}` writes: what Jinja's `escape` gives, without first making
+    each string a Markup (a Python call of its own) only to join it into the page."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if type(value) is Markup:
+        return value
+    return escape(value)
+
+
+def unescaped(value: object) -> str:
+    """What `{{ value|safe }}` writes: the Markup Jinja makes of a string has the
+    string's own characters."""
+    if type(value) is str:
+        return value
+    return Markup(value)
+
+
+class _PageCode(CodeGenerator):
+    """Compiles templates as Jinja does but for what a page does most: `{{ value }}`
+    writes `escaped(value)` and `{{ value|safe }}` writes `unescaped(value)` (a quarter
+    of a page's time went to `escape` and `Markup`), `x.name` reads the attribute in C,
+    and `url()` is called directly."""
+
+    _unescaped: nodes.Filter | None = None
+    """The `safe` filter being written as `unescaped`."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        names = f"escaped as {_ESCAPED}, unescaped as {_UNESCAPED}, _URLS as {_URL_TYPES}"
+        self.writeline(f"from {__name__} import {names}")
+        super().visit_Template(node, frame)
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        env = self.environment
+        if env.is_async or env.sandboxed or forward_caller or self._foldable(node, frame):
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        # The page's url() is called directly, the rest through the context as Jinja
+        # does: `(f(args) if type(f := callee) in urls else context.call(f, args))`. The
+        # callee is taken before the arguments (which may set the name again) are made.
+        self.write("(digest_f(*()")
+        self.signature(node, frame)
+        self.write(") if type(digest_f := ")
+        self.visit(node.node, frame)
+        self.write(f") in {_URL_TYPES} else context.call(digest_f")
+        extra = {}
+        if frame.loop_frame:
+            extra["_loop_vars"] = "_loop_vars"
+        if getattr(frame, "block_frame", False):  # a flag of newer Jinja's frames
+            extra["_block_vars"] = "_block_vars"
+        self.signature(node, frame, extra or None)
+        self.write("))")
+
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        if node is self._unescaped:
+            self._unescaped = None
+            assert node.node is not None, "a filter of a value"
+            self.visit(node.node, frame)
+        else:
+            super().visit_Filter(node, frame)
+
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        env = self.environment
+        if env.is_async or env.sandboxed or self._foldable(node, frame):
+            super().visit_Getattr(node, frame)
+            return
+        # getattr(x, name, missing) in C; Jinja's look (an item, else undefined) only
+        # when there is no such attribute. The walrus names are free when the outer
+        # expression sets them: an inner one is done with them by then.
+        self.write("(digest_v if (digest_v := getattr((digest_o := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing")
+        self.write(f" else environment.getattr(digest_o, {node.attr!r}))")
+
+    def _foldable(self, node: nodes.Expr, frame: Frame) -> bool:
+        """Whether Jinja's optimizer makes a constant of `node` (see `optimizeconst`)."""
+        if self.optimizer is None or frame.eval_ctx.volatile:
+            return False
+        return bool(self.optimizer.visit(node, frame.eval_ctx) != node)
+
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        context = frame.eval_ctx
+        if not context.autoescape or context.volatile or finalize.src is not None:
+            super()._output_child_pre(node, frame, finalize)
+        elif self._plain_safe(node, frame):
+            self._unescaped = node  # see visit_Filter
+            self.write(f"{_UNESCAPED}(")
+        else:
+            self.write(f"{_ESCAPED}(")
+
+    def _plain_safe(self, node: nodes.Expr, frame: Frame) -> TypeGuard[nodes.Filter]:
+        """Whether `node` is `value|safe`, with Jinja's own `safe`."""
+        return (
+            isinstance(node, nodes.Filter)
+            and node.name == "safe"
+            and node.node is not None
+            and not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
+            and self.environment.filters.get("safe") is do_mark_safe
+            and not self._foldable(node, frame)
+        )
+
+
+_ESCAPED = "digest_escaped"
+_UNESCAPED = "digest_unescaped"
+_URL_TYPES = "digest_urls"
+"""Their names in compiled templates (no name Jinja generates)."""
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's, with the shortcuts above, which change no byte of any page."""
+
+    context_class = _PageContext
+    code_generator_class = _PageCode
 
 
 def relative_url(from_page: str, target: str) -> str:

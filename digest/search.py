@@ -29,6 +29,8 @@ from digest.splice import Part, joined
 INDEX = "search-index.js"
 PAGE = "search.html"
 _WORD = re.compile(r"[^\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPACES = str.maketrans({c: " " for c in range(128) if not _WORD.fullmatch(chr(c))})
 
 
 def fold(text: str) -> str:
@@ -38,16 +40,28 @@ def fold(text: str) -> str:
 
 
 def _folded_words(text: str) -> list[str]:
-    return _WORD.findall(_unmarked(text).lower())
+    text = _unmarked(text).lower()
+    if not text.isascii():
+        # What is left beyond ASCII is mostly curly quotes: each distinct character that
+        # is not a word character becomes a space, which splits words as it does.
+        for c in set(_NON_ASCII.findall(text)):
+            if not _WORD.fullmatch(c):
+                text = text.replace(c, " ")
+        if not text.isascii():
+            return _WORD.findall(text)
+    # ASCII words are runs of letters and digits: translating the rest to spaces and
+    # splitting is several times faster than the regular expression.
+    return text.translate(_SPACES).split()
 
 
 def _unmarked(text: str) -> str:
     if text.isascii():  # plain ASCII has nothing to decompose
         return text
-    text = unicodedata.normalize("NFKD", text)
+    if not unicodedata.is_normalized("NFKD", text):
+        text = unicodedata.normalize("NFKD", text)
     # Most non-ASCII news text is curly quotes and dashes, with no mark to delete: look
     # at each distinct character once rather than translate every one.
-    marks = {ord(c): None for c in set(text) if _MARKS[ord(c)] is None}
+    marks = {ord(c): None for c in set(_NON_ASCII.findall(text)) if _MARKS[ord(c)] is None}
     return text.translate(marks) if marks else text
 
 

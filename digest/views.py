@@ -11,7 +11,7 @@ pages.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,7 +23,6 @@ from digest.config import Config
 from digest.corpus import Corpus
 from digest.coverage import SourceLink, coverage_view, sentence_href
 from digest.models import SentenceRef, Summaries, TopicCoverage
-from digest.rows import distinct
 from digest.site import (
     ArticleView,
     BlockView,
@@ -79,6 +78,7 @@ class Views:
         self._copies_links: dict[str, Link] = {}
         self._copies = records.comparison.syndication.copies
         self._entries = corpus.entries
+        self._last_hits: tuple[int, dict[int, list[int]]] = (-1, {})
 
     def analysis(self, article: int) -> Analysis:
         return self._store.get(self._entries[article])
@@ -131,26 +131,25 @@ class Views:
         return tuple(links)
 
     def article(self, article: int) -> ArticleView:
-        """The full view of an article, for its own page."""
+        """The full view of an article, for its own page: its card with the text (the
+        card is made once, and its lists' pages use it too)."""
         analysis = self.analysis(article)
         entry = self._entries[article]
-        summary = self.records.summaries.articles[entry.id]
-        in_summary = {r.index for r in summary}
-        sentences = [
-            SentenceView(
-                anchor=f"s{s.index}",
-                html=s.html,
-                topics=tuple(self._topic_links[h.topic] for h in hits),
-                keywords=tuple(term for h in hits for term in h.terms),
-                in_summary=s.index in in_summary,
+        in_summary = {r.index for r in self.records.summaries.articles[entry.id]}
+        links = self._topic_links
+        sentences = []
+        for s, hits in zip(analysis.article.sentences, analysis.topics.hits, strict=True):
+            # Most sentences fit no topic: no tuples to make for them.
+            topics = tuple(links[h.topic] for h in hits) if hits else ()
+            keywords = tuple(term for h in hits for term in h.terms) if hits else ()
+            sentences.append(
+                SentenceView(f"s{s.index}", s.html, topics, keywords, s.index in in_summary)
             )
-            for s, hits in zip(analysis.article.sentences, analysis.topics.hits, strict=True)
-        ]
         blocks = tuple(
             BlockView(b.kind, b.level, tuple(sentences[b.start : b.stop]))
             for b in analysis.article.blocks
         )
-        return self._view(article, blocks)
+        return replace(self.card(article), blocks=blocks)
 
     def _view(self, article: int, blocks: tuple[BlockView, ...]) -> ArticleView:
         entry = self._entries[article]
@@ -201,20 +200,35 @@ class Views:
     def topic_sentences(self, article: int, slug: str) -> tuple[SentenceRef, ...]:
         """As `cover` assigns them: sentences that hit the topic, else (an article put in
         the topic by its front matter) all its prose."""
-        corpus = self.records.corpus
         entry = self._entries[article]
         if slug not in entry.topics:
             return ()
+        hit = self._hits(article).get(self._topic_number[slug])
+        if not hit:
+            start = int(self.records.corpus.sentence_start[article])
+            prose = self.records.corpus.prose[start : start + entry.sentence_count]
+            hit = np.flatnonzero(prose).tolist()
+        return tuple(SentenceRef(entry.id, i) for i in hit)
+
+    def _hits(self, article: int) -> dict[int, list[int]]:
+        """Topic number -> the article's sentences that hit it, in order. The last
+        article's are kept: the article pass asks for each of its topics in turn."""
+        if self._last_hits[0] == article:
+            return self._last_hits[1]
+        corpus = self.records.corpus
         start = int(corpus.sentence_start[article])
-        end = start + entry.sentence_count
+        count = self._entries[article].sentence_count
         # One array operation over the article's topic hits, not one per sentence.
-        bounds = corpus.topic_start[start : end + 1]
+        bounds = corpus.topic_start[start : start + count + 1]
         ids = corpus.topic_ids[bounds[0] : bounds[-1]]
-        owner = np.repeat(np.arange(entry.sentence_count), np.diff(bounds))
-        hit = distinct(owner[ids == self._topic_number[slug]])
-        if not len(hit):
-            hit = np.flatnonzero(corpus.prose[start:end])
-        return tuple(SentenceRef(entry.id, i) for i in hit.tolist())
+        owner = np.repeat(np.arange(count), np.diff(bounds))
+        found: dict[int, list[int]] = {}
+        for topic, sentence in zip(ids.tolist(), owner.tolist(), strict=True):
+            hit = found.setdefault(topic, [])
+            if not hit or hit[-1] != sentence:  # a sentence's owner comes in order
+                hit.append(sentence)
+        self._last_hits = (article, found)
+        return found
 
     def topic(self, slug: str) -> TopicView:
         found = self._topics.get(slug)
