@@ -266,19 +266,26 @@ def test_meanwhile_runs_before_the_agreement_process_is_waited_for(
     assert (comparison.counts == compare_corpus(index.corpus).counts).all()
 
 
+WIRE_STORY = [
+    "The northern harbour closed on Monday after a storm tore a hole in the main pier.",
+    "Engineers said the damage ran along forty metres and would take months to fix.",
+    "Fishing crews moved their boats to the southern marina while divers inspected it.",
+    "The port authority said repairs could cost about four million euros in all.",
+]
+
+
+def wire_copies() -> dict[str, list[str]]:
+    """Six outlets running the same wire story, each with a closing line of its own."""
+    return {
+        f"wire-{n}": [*WIRE_STORY, f"Outlet {n} will follow the repairs closely."] for n in range(6)
+    }
+
+
 def test_copies_measured_half_in_the_forked_process_are_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Beside agreement, the forked process measures half of the candidate copy pairs.
-    story = [
-        "The northern harbour closed on Monday after a storm tore a hole in the main pier.",
-        "Engineers said the damage ran along forty metres and would take months to fix.",
-        "Fishing crews moved their boats to the southern marina while divers inspected it.",
-        "The port authority said repairs could cost about four million euros in all.",
-    ]
-    texts = {
-        f"wire-{n}": [*story, f"Outlet {n} will follow the repairs closely."] for n in range(6)
-    }
+    texts = wire_copies()
     texts["own"] = ["The harbour master said the pier would reopen in stages from June."]
     corpus = corpus_of(_articles(texts), Terms())
     pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)

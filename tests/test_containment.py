@@ -13,7 +13,7 @@ from digest.bitmaps import shared_at_most
 from digest.compare import compare_corpus, corpus_of
 from digest.rows import starts
 from digest.terms import Terms
-from tests.test_agreement import _articles
+from tests.test_agreement import WIRE_STORY, _articles, wire_copies
 
 
 def _bound(small: list[int], large: list[int], threshold: float) -> bool:
@@ -73,15 +73,7 @@ def test_the_bound_rejects_texts_that_share_little() -> None:
 def test_copies_found_with_the_bound_are_those_the_count_finds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    story = [
-        "The northern harbour closed on Monday after a storm tore a hole in the main pier.",
-        "Engineers said the damage ran along forty metres and would take months to fix.",
-        "Fishing crews moved their boats to the southern marina while divers inspected it.",
-        "The port authority said repairs could cost about four million euros in all.",
-    ]
-    texts = {
-        f"wire-{n}": [*story, f"Outlet {n} will follow the repairs closely."] for n in range(6)
-    }
+    texts = wire_copies()
     # Each quotes one sentence of the story: candidates, but far from copies.
     own = [
         ("Residents of Dunmore said the quay had been neglected for years.", "Pickets left."),
@@ -92,7 +84,7 @@ def test_copies_found_with_the_bound_are_those_the_count_finds(
         ("An engineer from Galway questioned the cost estimate at length.", "Nobody replied."),
     ]
     for n, (first, second) in enumerate(own):
-        texts[f"quote-{n}"] = [story[n % 4], first, second]
+        texts[f"quote-{n}"] = [WIRE_STORY[n % 4], first, second]
     corpus = corpus_of(_articles(texts), Terms())
     pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)
     possible = containment.could_be_copies(
