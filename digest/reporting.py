@@ -77,14 +77,59 @@ def source_counts(
     several = np.bincount(at, minlength=sentences)[at] > 1
     counts[at[~several]] = size[unit[~several]]
     if several.any():
-        pair_start = np.searchsorted(unit_of_pair, np.arange(span + 1))
-        joined_units = unit[several]
-        rows = ranges(pair_start[joined_units], size[joined_units])
-        who = np.repeat(at[several], size[joined_units])
-        owners = distinct(who * sentences + pairs[rows] % sentences) // sentences
-        joined = np.bincount(owners, minlength=sentences)
-        counts[joined > 0] = joined[joined > 0]
+        start = np.searchsorted(unit_of_pair, np.arange(span + 1))
+        sources_of = _Sources(pairs, start, size, sentences)
+        joined_at, joined = sources_of.joined(at[several], unit[several])
+        counts[joined_at] = joined
     return counts
+
+
+class _Sources:
+    """Every unit's sources: (unit, source) pairs as `unit * sentences + source`,
+    sorted, with where each unit's pairs start and how many it has."""
+
+    def __init__(self, pairs: Ints, start: Ints, size: Ints, sentences: int) -> None:
+        self.pairs, self.start, self.size, self.sentences = pairs, start, size, sentences
+
+    def joined(self, at: Ints, unit: Ints) -> tuple[Ints, Ints]:
+        """For sentences in several units (`at`, sorted, beside each of its units in
+        order): each sentence, and the sources of its units together. Tens of
+        thousands of sentences share a few thousand combinations of units (a
+        statement and the quotation its sentences carry), so each combination is
+        counted once: named by a sum of scrambled units, each name's first sentence
+        counted, and every other sentence checked to have exactly its units (if one
+        does not, a name stood for two combinations: everything is counted apart)."""
+        first = np.flatnonzero(np.diff(at, prepend=-1))
+        length = np.diff(np.append(first, len(at)))
+        names = segment_sums(scramble(unit, 11), np.append(first, len(at)))
+        order = np.argsort(names, kind="stable")
+        new_name = np.ones(len(order), np.bool_)
+        new_name[1:] = names[order[1:]] != names[order[:-1]]
+        group = np.cumsum(new_name) - 1
+        leaders = order[new_name]
+        leader = np.empty(len(order), np.int64)
+        leader[order] = leaders[group]
+        same = bool((length == length[leader]).all()) and bool(
+            (unit[ranges(first, length)] == unit[ranges(first[leader], length)]).all()
+        )
+        if not same:
+            return at[first], self._count(np.repeat(np.arange(len(first)), length), unit)
+        owner = np.repeat(np.arange(len(leaders)), length[leaders])
+        counted = self._count(owner, unit[ranges(first[leaders], length[leaders])])
+        of_leader = np.empty(len(first), np.int64)
+        of_leader[leaders] = np.arange(len(leaders))
+        return at[first], counted[of_leader[leader]]
+
+    def _count(self, owner: Ints, unit: Ints) -> Ints:
+        """Per owner (numbered from 0, ascending in `owner`), the distinct sources of its
+        units."""
+        owners = int(owner[-1]) + 1 if len(owner) else 0
+        rows = ranges(self.start[unit], self.size[unit])
+        who = np.repeat(owner, self.size[unit])
+        span = self.sentences
+        keys = distinct(who * span + self.pairs[rows] % span)
+        counted: Ints = np.bincount(keys // span, minlength=owners)
+        return counted
 
 
 def _statement_sources(agreement: Agreement, source: Ints) -> tuple[int, Ints]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+import pytest
 import yaml
 
 from digest.clean import compile_rules
@@ -92,3 +93,38 @@ def test_the_republished_story_is_found_as_a_copy() -> None:
         "drought-herald": ("drought-meridian",),
         "drought-meridian": ("drought-herald",),
     }
+
+
+def _count_everywhere() -> tuple[list[int], list[int]]:
+    """Per sentence: the count the compare stage made in array passes, and the length
+    of `reporting`, which finds each sentence's sources one by one."""
+    _, comparison = corpus()
+    site = comparison.agreement.corpus
+    positions = range(len(site.prose))
+    counted = [int(comparison.counts[p]) for p in positions]
+    return counted, [len(comparison.reporting(site.ref(p))) for p in positions]
+
+
+def test_every_sentence_counts_the_sources_reporting_names() -> None:
+    counted, named = _count_everywhere()
+    assert counted == named
+    # Sentences in a statement and carrying a shared quotation exist here, and
+    # several of them at once: the counts that join two units' sources are tested.
+    _, comparison = corpus()
+    both = [r for r in comparison.quoting if comparison.agreement.statement_of(r) >= 0]
+    assert len(both) >= 3
+    assert max(counted) >= 4
+
+
+def test_sources_of_units_named_alike_are_counted_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every combination of units named the same (as a collision of the sums would):
+    # the check finds them unequal and counts every sentence on its own.
+    from digest import reporting
+
+    monkeypatch.setattr(reporting, "scramble", lambda values, salt=0: values * 0)
+    corpus.cache_clear()
+    try:
+        counted, named = _count_everywhere()
+    finally:
+        corpus.cache_clear()
+    assert counted == named
