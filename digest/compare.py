@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -72,8 +73,10 @@ class Comparison:
     """The same quotation across articles, site-wide."""
     grouped: Grouped
     """The groups with the key of the quotations they were made from, for next time."""
-    quoting: Mapping[SentenceRef, tuple[int, ...]]
-    """Sentence -> the quotation groups of the quotations it carries."""
+    quoting: tuple[list[int], list[int]]
+    """The sentence positions that carry a quotation other articles carry too, in order
+    (with a position once per group), and that group: what `quoted_with` looks up, by
+    bisection (lists: a lookup in C, without NumPy's cost per call)."""
     counts: Ints
     """Per site-wide sentence position, `len(reporting(ref))`: how many independent
     sources report it."""
@@ -99,8 +102,7 @@ class Comparison:
     def reporters(self, position: int) -> Ints:
         """`reporting` as sentence positions (the sentence's own first)."""
         own = self.source_ids[position]
-        ref = self.agreement.corpus.ref(position) if self.quoting else None
-        quoted = self.quoted_with(ref) if ref is not None else ()
+        quoted = self._quoted_at(position) if self.quoting[0] else ()
         statement = int(self.agreement.statement[position])
         if quoted:
             corpus = self.agreement.corpus
@@ -141,10 +143,17 @@ class Comparison:
 
     def quoted_with(self, ref: SentenceRef) -> tuple[SentenceRef, ...]:
         """The sentences of other articles that carry a quotation `ref` carries."""
-        groups = self.quoting.get(ref, ())
-        if not groups:
+        position = self.agreement.corpus.find(ref)
+        return () if position is None else self._quoted_at(position)
+
+    def _quoted_at(self, position: int) -> tuple[SentenceRef, ...]:
+        at, groups = self.quoting
+        first = bisect_left(at, position)
+        last = bisect_right(at, position, first)
+        if first == last:
             return ()
-        carriers = {q.ref for g in groups for q in self.quote_groups[g].quotations}
+        ref = self.agreement.corpus.ref(position)
+        carriers = {q.ref for g in groups[first:last] for q in self.quote_groups[g].quotations}
         return tuple(sorted(r for r in carriers if r.article != ref.article))
 
     def says_same(self, ref: SentenceRef, others: Sequence[SentenceRef]) -> bool:
@@ -227,11 +236,6 @@ def compare_beside(
             groups = grouped.groups
         else:
             groups = group([q for e in corpus.entries for q in e.quotations])
-        quoting: dict[SentenceRef, list[int]] = {}
-        for number, quote_group in enumerate(groups):
-            if len({q.ref.article for q in quote_group.quotations}) > 1:
-                for q in quote_group.quotations:
-                    quoting.setdefault(q.ref, []).append(number)
         # All that needs no agreement is done while it is computed (a rebuild of a
         # large site waits for it otherwise).
         source_ids = source_of_sentences(corpus, syndication.original)
@@ -239,7 +243,7 @@ def compare_beside(
         owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
         quote_positions = (where[where >= 0], owner[where >= 0])
         sources = {e.id: e.source for e in corpus.entries}
-        carried = {r: tuple(sorted(set(g))) for r, g in quoting.items()}
+        quoting = _shared_quotations(corpus, *quote_positions, len(groups))
         done = meanwhile()
         agreement = agreement_of()
     counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
@@ -250,12 +254,24 @@ def compare_beside(
         sources=sources,
         quote_groups=groups,
         grouped=Grouped(key, groups),
-        quoting=carried,
+        quoting=quoting,
         counts=counts,
         source_ids=source_ids,
         quote_positions=quote_positions,
     )
     return comparison, done
+
+
+def _shared_quotations(
+    corpus: Corpus, at: Ints, group: Ints, groups: int
+) -> tuple[list[int], list[int]]:
+    """`Comparison.quoting`, from the position and group of every quotation: the
+    groups with quotations in more than one article, and where their quotations sit."""
+    articles, span = max(len(corpus.entries), 1), max(groups, 1)
+    spread = distinct(group * articles + corpus.article_of[at])
+    shared = np.bincount(spread // articles, minlength=groups)[group] > 1
+    places = distinct(at[shared] * span + group[shared])
+    return (places // span).tolist(), (places % span).tolist()
 
 
 @dataclass(frozen=True, slots=True)

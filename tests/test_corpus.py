@@ -111,7 +111,7 @@ def test_every_sentence_counts_the_sources_reporting_names() -> None:
     # Sentences in a statement and carrying a shared quotation exist here, and
     # several of them at once: the counts that join two units' sources are tested.
     _, comparison = corpus()
-    both = [r for r in comparison.quoting if comparison.agreement.statement_of(r) >= 0]
+    both = {p for p in comparison.quoting[0] if comparison.agreement.statement[p] >= 0}
     assert len(both) >= 3
     assert max(counted) >= 4
 
