@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from digest import freshness
+from digest.ahead import Ahead
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
@@ -33,7 +34,7 @@ from digest.models import SentenceRef
 from digest.outputs import Fragments, fragment_keys
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
-from digest.produce import produce, start_beside
+from digest.produce import Beside, produce, start_beside
 from digest.progress import Timer
 from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.reporter import NullReporter, Reporter
@@ -242,9 +243,12 @@ def build(
     progress: Callable[[str, int, int], None] | None = None,
     inputs: freshness.Inputs | None = None,
     linger: bool = False,
+    ahead: Ahead | None = None,
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail).
     `inputs`: the digest of the inputs taken just before (the CLI's no-op check);
+    `ahead`: the previous output being linked into a staging folder meanwhile (the
+    CLI starts it after the check; the caller deletes it if this build does not adopt it);
     `linger`: return while `rm` still deletes the previous output (the command line);
     in a one-shot process (`heap.one_shot`) the records are then not freed either."""
     started = time.perf_counter()
@@ -263,7 +267,7 @@ def build(
     looked = inputs is not None and inputs.output[0] == str(out) and inputs.listing is not None
     before = inputs.listing if inputs is not None and looked else freshness.output_listing(out)
     intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
-    staging = Staging(out, reuse=intact)
+    staging = Staging(out, reuse=intact, ahead=ahead)
     beside = None
     try:
         keys = fragment_keys(records)
@@ -282,7 +286,8 @@ def build(
         # process that makes the files beside the pages from here on a rebuild.
         store = partial(prepared.states.store_answers, answers) if use_cache else None
         shown = previous.pages if intact else {}
-        beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store)
+        wait = prepared.states.written
+        beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store, wait)
         pages, _ = _plan(prepared, timer)
         with timer("render"):
             made = produce(
@@ -299,14 +304,13 @@ def build(
                 beside=beside,
             )
         with timer("write"):
+            staging.settle([page.path for page in pages] + made.files)
             staging.commit()
     except BaseException:
         if beside is not None:
             beside.stop()  # before its folder goes: it may still be writing there
         staging.abort()
         raise
-    if beside is not None:
-        beside.stop()
     prepared.states.adopt(made.adopted)
     recorded = {p.path: p.key for p in pages} | made.keyed
     result = BuildResult(
@@ -333,8 +337,10 @@ def build(
                 output=(str(out), written),
             )
             options = freshness.options(output_dir, base_url, drafts)
-            _remember(prepared, state, result, options, written, inputs)
+            _remember(prepared, state, result, options, written, inputs, beside)
     finally:
+        if beside is not None:
+            beside.stop()  # it may still be writing the answers' files
         staging.close(wait=not linger)
     if linger:
         keep_until_exit(locals())
@@ -348,12 +354,15 @@ def _remember(
     options: dict[str, object],
     written: str,
     inputs: freshness.Inputs | None,
+    beside: Beside | None,
 ) -> None:
     """Keep what the next build starts from: the cache entries this build used, its
     state, and what the no-op check compares with."""
     site = prepared.site
     prepared.cache.prune()
     prepared.states.save_output(state)
+    if beside is not None:
+        beside.stop()  # the answers' files are written before the state folder is pruned
     prepared.states.finish()
     watched = (site.content_dir, *(site.root / f for f in ("templates", "static", "themes")))
     freshness.record(

@@ -109,6 +109,13 @@ def _build(args: argparse.Namespace) -> int:
             print(f"Up to date: {last.summary}; nothing changed since the last build")
             return 0
 
+    # Not a no-op: the previous output's files are linked into the next one meanwhile.
+    ahead = None
+    if inputs is not None and inputs.listing is not None and args.jobs != 1:
+        from digest.ahead import link_ahead
+
+        ahead = link_ahead(Path(inputs.output[0]), inputs.listing)
+
     from digest.build import build
     from digest.progress import Progress
 
@@ -132,8 +139,11 @@ def _build(args: argparse.Namespace) -> int:
             progress=progress,
             inputs=inputs,
             linger=True,  # the process ends now; `rm` finishes deleting the old output
+            ahead=ahead,
         )
     finally:
         progress.close()
+        if ahead is not None:
+            ahead.close()
     print(result.summary())
     return 0

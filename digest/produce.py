@@ -85,10 +85,12 @@ def start_beside(
     previous: Mapping[str, str],
     jobs: int,
     also: Callable[[], frozenset[str]] | None,
+    then: Callable[[], None] | None = None,
 ) -> Beside | None:
     """Fork the process that makes the files beside the pages, all but robots.txt and
     the sitemap (which list the pages, so this process writes them after the plan),
-    then runs `also` (storing the build's answers). Only when few articles' fragments
+    then runs `also` (storing the build's answers) and, once its result is sent,
+    `then` (waiting for those files). Only when few articles' fragments
     are new, which this process makes first: a rebuild (one after a theme or config
     change too, which renders every page again with the workers meanwhile) or any
     build of a small site; a large cold build's are made by the page workers. Forked
@@ -106,7 +108,9 @@ def start_beside(
     work = partial(_others, records, None, theme, keys, kept, job, previous, made)
     receiving, sending = multiprocessing.Pipe(duplex=False)
     context = multiprocessing.get_context("fork")
-    process = context.Process(target=_beside, args=(work, also, receiving, sending), daemon=True)
+    process = context.Process(
+        target=_beside, args=(work, also, then, receiving, sending), daemon=True
+    )
     try:
         process.start()
     finally:
@@ -117,16 +121,21 @@ def start_beside(
 def _beside(
     work: Callable[[], Made],
     also: Callable[[], frozenset[str]] | None,
+    then: Callable[[], None] | None,
     unused: Connection,
     connection: Connection,
 ) -> None:
-    """The forked process: its work, then `also`; the result or the error goes back.
-    (It closes its copy of the reading end first, so that if the build process dies,
-    a send fails instead of waiting for a reader forever.)"""
+    """The forked process: its work, then `also`; the result or the error goes back,
+    then `then` runs (the answers' files are written while the build process goes on
+    to swap the site in; it waits for this process before it prunes the cache). (It
+    closes its copy of the reading end first, so that if the build process dies, a
+    send fails instead of waiting for a reader forever.)"""
     unused.close()
+    sent = False
     try:
         made = work()
         connection.send((True, (made, also() if also else frozenset())))
+        sent = True
     except BaseException as exc:
         try:
             connection.send((False, exc))
@@ -134,6 +143,8 @@ def _beside(
             connection.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         connection.close()
+    if sent and then is not None:
+        then()
 
 
 def produce(

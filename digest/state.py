@@ -13,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from digest.cache import Cache
 from digest.compare import Grouped
@@ -54,16 +58,30 @@ were computed from, true whatever happened to the output; so they are saved as s
 they are known, and these only once the output they describe is in place."""
 
 
+COLUMNS = ("prose", "words", "texts", "stem_sets")
+"""The corpus's per-sentence arrays that are stored in column files (with each
+article's shingles): what they hold of an article depends on that article alone, not on
+how the site numbers its stems, so an edit changes one file of them."""
+
+CHUNK = 128
+"""Articles per column file, about: a file ends after each article whose key, as a
+number, this divides. Ends chosen by content, not by count, so an article added or
+removed changes the file it falls in, not every file after it."""
+
+
 @dataclass(frozen=True)
 class _Saved:
-    """The state as stored: without the entries (in shard files) and with quotation
-    groups as places in the entries, so nothing is stored twice."""
+    """The state as stored: without the entries (in shard files), without the
+    corpus's columns (in column files), and with quotation groups as places in the
+    entries, so nothing is stored twice."""
 
     state: State
     order: tuple[str, ...]
     """Every entry's key, in corpus order."""
     shards: tuple[str, ...]
     groups: tuple[tuple[tuple[tuple[int, int], ...], str | None], ...] | None
+    columns: tuple[str, ...] = ()
+    """The column files, in corpus order."""
 
 
 class _Places:
@@ -120,6 +138,9 @@ class StateStore:
         except KeyError:
             return State()
         state = saved.state
+        corpus = _with_columns(state.corpus, [self._cache.load(name) for name in saved.columns])
+        if corpus is None:
+            return State()  # a column file lost or damaged
         grouped = state.grouped
         if saved.groups is not None and grouped is not None:
             groups = tuple(
@@ -127,7 +148,7 @@ class StateStore:
                 for places, speaker in saved.groups
             )
             grouped = Grouped(grouped.key, groups)
-        return replace(state, corpus=replace(state.corpus, entries=ordered), grouped=grouped)
+        return replace(state, corpus=replace(corpus, entries=ordered), grouped=grouped)
 
     def save(self, state: State) -> None:
         self.save_answers(state)
@@ -150,6 +171,14 @@ class StateStore:
             if not self._cache.keep(name):
                 stored[name] = shard
             names.append(name)
+        columns = []
+        corpus = state.corpus
+        for first, last in _chunks(entries):
+            keys = "".join(e.key for e in entries[first:last])
+            name = self._cache.key(b"columns", keys.encode())
+            if not self._cache.keep(name):
+                stored[name] = _columns(corpus, first, last)
+            columns.append(name)
         groups = None
         if state.grouped is not None:
             place = _Places(entries).of
@@ -158,22 +187,36 @@ class StateStore:
             )
         bare = replace(
             state,
-            corpus=replace(state.corpus, entries=()),
+            corpus=replace(
+                corpus,
+                entries=(),
+                prose=EMPTY.prose,
+                words=EMPTY.words,
+                texts=EMPTY.texts,
+                stem_sets=EMPTY.stem_sets,
+                shingles=EMPTY.shingles,
+            ),
             grouped=replace(state.grouped, groups=()) if state.grouped else None,
             pages={},
             fragments={},
             sentences={},
             output=None,
         )
-        stored[self._key] = _Saved(bare, tuple(e.key for e in entries), tuple(names), groups)
+        order = tuple(e.key for e in entries)
+        stored[self._key] = _Saved(bare, order, tuple(names), groups, tuple(columns))
         self._cache.store_later(stored)
 
     def store_answers(self, state: State) -> frozenset[str]:
-        """`save_answers`, waiting for the writes, in a process beside the build's: the
-        entries it used or wrote, for the build's process to `adopt` before it prunes."""
+        """`save_answers` in a process beside the build's: the entries it used or
+        wrote, for the build's process to `adopt`. The files are still being written
+        (`written` waits): the build's process waits for that process to end before
+        it prunes."""
         self.save_answers(state)
-        self._cache.flush()
         return frozenset(self._cache.used)
+
+    def written(self) -> None:
+        """Wait until the answers' files are written."""
+        self._cache.flush()
 
     def adopt(self, used: Iterable[str]) -> None:
         """Count entries another process used or wrote as used, so `finish` keeps them."""
@@ -185,3 +228,36 @@ class StateStore:
     def finish(self) -> None:
         """Wait for the writes, and drop the files of states before."""
         self._cache.prune()
+
+
+def _chunks(entries: Sequence[Entry]) -> list[tuple[int, int]]:
+    """The articles of each column file, as (first, last + 1)."""
+    ends = [n + 1 for n, e in enumerate(entries) if int(e.key[:16], 16) % CHUNK == 0]
+    if not ends or ends[-1] != len(entries):
+        ends.append(len(entries))
+    return list(zip([0, *ends[:-1]], ends, strict=True)) if entries else []
+
+
+def _columns(corpus: Corpus, first: int, last: int) -> tuple[npt.NDArray[Any], ...]:
+    """The columns of articles first to last - 1, and their shingles."""
+    s0, s1 = int(corpus.sentence_start[first]), int(corpus.sentence_start[last])
+    h0, h1 = int(corpus.shingle_start[first]), int(corpus.shingle_start[last])
+    return (*(getattr(corpus, name)[s0:s1] for name in COLUMNS), corpus.shingles[h0:h1])
+
+
+def _with_columns(corpus: Corpus, parts: Sequence[object]) -> Corpus | None:
+    """The corpus with its columns put back from the files' `parts`; None when one is
+    missing or does not fit."""
+    if not all(isinstance(p, tuple) and len(p) == len(COLUMNS) + 1 for p in parts):
+        return None
+    sentences, shingles = int(corpus.sentence_start[-1]), int(corpus.shingle_start[-1])
+    if not parts:
+        return corpus if sentences == shingles == 0 else None
+    prose, words, texts, stem_sets, shingled = (np.concatenate(c) for c in zip(*parts, strict=True))
+    if any(len(c) != sentences for c in (prose, words, texts, stem_sets)):
+        return None
+    if len(shingled) != shingles:
+        return None
+    return replace(
+        corpus, prose=prose, words=words, texts=texts, stem_sets=stem_sets, shingles=shingled
+    )

@@ -10,13 +10,15 @@ content or its config.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from digest.ahead import Ahead
 from digest.config import Site
 from digest.errors import DigestError
 from digest.splice import Part, write_parts
@@ -124,18 +126,29 @@ class Staging:
     shared = True
     """Workers forked from the build write their pages into the folder themselves."""
 
-    def __init__(self, out: Path, reuse: bool) -> None:
+    def __init__(self, out: Path, reuse: bool, ahead: Ahead | None = None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self._removals = recover(out)
         self.out = out
-        self.folder = out.parent / f".{out.name}.digest-new-{os.getpid()}"
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir()
         self._reuse = reuse and out.is_dir()
         self._made: set[str] = {""}
         self.kept: set[str] = set()
         """The files kept from the previous output (by this process)."""
+        self.linked: set[str] = set()
+        """Files of the previous output linked ahead (`ahead.py`) and not yet kept or
+        written by this process."""
         self._owner = os.getpid()
+        if ahead is not None and self._reuse and ahead.out == out and ahead.ready():
+            ahead.adopted = True
+            self.folder = ahead.folder
+            self.linked = set(ahead.paths)
+            self._made |= {path.rpartition("/")[0] for path in ahead.paths}
+            return
+        if ahead is not None:
+            ahead.ready()  # its process is done with the folder this one may replace
+        self.folder = out.parent / f".{out.name}.digest-new-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir()
 
     def write(self, path: str, data: bytes) -> None:
         self._make_way(path)
@@ -157,9 +170,10 @@ class Staging:
         if os.getpid() != self._owner and os.getppid() != self._owner:
             raise SystemExit(1)
         self._folder_for(path)
-        if path in self.kept:
+        if path in self.kept or path in self.linked:
             os.unlink(self.folder / path)
             self.kept.discard(path)
+            self.linked.discard(path)
 
     def keep(self, path: str) -> bool:
         return self.keep_all([path])[0]
@@ -170,6 +184,18 @@ class Staging:
         file system has no hard links (the page is rendered again)."""
         if not self._reuse:
             return [False] * len(paths)
+        # Files linked ahead are kept as they are; the others are linked now.
+        ahead = [path in self.linked for path in paths]
+        now = iter(self._link_many([p for p, done in zip(paths, ahead, strict=True) if not done]))
+        for path, done in zip(paths, ahead, strict=True):
+            if done:
+                self.linked.discard(path)
+                self.kept.add(path)
+        return [done or next(now) for done in ahead]
+
+    def _link_many(self, paths: Sequence[str]) -> list[bool]:
+        if not paths:
+            return []
         for parent in sorted({path.rpartition("/")[0] for path in paths}):
             self._folder_for(parent + "/")
         if os.link not in os.supports_dir_fd:  # Windows: whole paths
@@ -203,6 +229,19 @@ class Staging:
             (self.folder / parent).mkdir(parents=True, exist_ok=True)
             self._made.add(parent)
 
+    def settle(self, paths: Iterable[str]) -> None:
+        """Delete the files linked ahead that are not among `paths`, every file of the
+        new site (pages the build no longer makes), and folders they leave empty."""
+        gone = self.linked.difference(paths)
+        for path in gone:
+            os.unlink(self.folder / path)
+        self.linked.clear()
+        parents = {p for path in gone for p in _parents(path)}
+        for parent in sorted(parents, key=lambda p: (-p.count("/"), p)):
+            with contextlib.suppress(OSError):  # not empty: it holds a file of the site
+                (self.folder / parent).rmdir()
+                self._made.discard(parent)
+
     def commit(self) -> None:
         """Swap the new folder in with two renames. The previous site is deleted beside
         the build, which records its state meanwhile; `close` waits for it."""
@@ -228,6 +267,12 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _parents(path: str) -> list[str]:
+    """The folders `path` is in, below the top one: "a/b/c.html" -> ["a", "a/b"]."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
 
 
 def _remove_beside(folder: Path) -> Removal:

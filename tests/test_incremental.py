@@ -11,17 +11,23 @@ import os
 import random
 import shutil
 import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import digest.ahead as ahead_module
 import digest.build as build_module
 import digest.cache as cache_module
+import digest.state as state_module
+from digest.ahead import Ahead, link_ahead
 from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
 from digest.cli import main
+from digest.state import StateStore
 from tests.conftest import SiteMaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -402,3 +408,141 @@ def test_an_edit_rebuild_records_its_output_as_a_fresh_look_finds_it(
     path.write_text(path.read_text(encoding="utf-8") + "\nRain followed at night.\n")
     again = build(site, jobs=1)
     assert 1 <= again.rendered <= 3, "the output was still taken as intact"
+
+
+def _ahead_of_builds(monkeypatch: pytest.MonkeyPatch) -> list[Ahead]:
+    """Every folder the command line starts linking ahead of a build."""
+    started: list[Ahead] = []
+
+    def spy(out: Path, files: Iterable[str]) -> Ahead | None:
+        ahead = link_ahead(out, files)
+        if ahead is not None:
+            started.append(ahead)
+        return ahead
+
+    monkeypatch.setattr(ahead_module, "link_ahead", spy)
+    return started
+
+
+def _beside(out: Path) -> list[str]:
+    """The folders beside the output (the build's own leftovers)."""
+    return sorted(
+        p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.digest-new")
+    )
+
+
+def test_a_command_line_rebuild_adopts_the_output_linked_ahead(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _ahead_of_builds(monkeypatch)
+    content, out = site.parent / "content", site.parent / "public"
+    assert main(["build", "--config", str(site)]) == 0
+    assert not started, "nothing to link on a first build"
+    unchanged = out / "articles" / "variant-11.html"
+    inode = unchanged.stat().st_ino
+    path = content / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    (content / "variant-04.md").unlink()
+    assert (out / "articles" / "variant-04.html").is_file()
+    assert main(["build", "--config", str(site)]) == 0
+    if cpu_count() >= 2:
+        assert [a.adopted for a in started] == [True]
+    assert unchanged.stat().st_ino == inode, "an unchanged page is a link to the last one"
+    assert tree(out) == cold(site, tmp_path), "the deleted article's page is gone too"
+    assert _beside(out) == []
+
+
+def test_links_ahead_of_a_failed_or_stateless_build_are_deleted(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = _ahead_of_builds(monkeypatch)
+    content, out = site.parent / "content", site.parent / "public"
+    assert main(["build", "--config", str(site)]) == 0
+    before = tree(out)
+    (content / "empty.md").write_text("")
+    assert main(["build", "--config", str(site), "--strict"]) == 1
+    assert tree(out) == before and _beside(out) == []
+
+    # The state is lost: the output cannot be trusted to match it, nothing is adopted.
+    (content / "empty.md").unlink()
+    shutil.rmtree(site.parent / FOLDER / "state")
+    path = content / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    assert main(["build", "--config", str(site)]) == 0
+    assert tree(out) == cold(site, tmp_path) and _beside(out) == []
+    if cpu_count() >= 2:
+        assert [a.adopted for a in started] == [False, False]
+
+
+def test_the_state_folder_is_pruned_after_the_answers_are_written(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[object]
+) -> None:
+    # A rebuild's answers are written by the process beside it after it replied; the
+    # build must wait for them before it prunes the state folder (else it deletes
+    # files being written, or misses what they replace).
+    marker = tmp_path / "written"
+    written, finish = StateStore.written, StateStore.finish
+
+    def slow(self: StateStore) -> None:
+        time.sleep(0.3)
+        written(self)
+        marker.write_text("done")
+
+    def checked(self: StateStore) -> None:
+        assert not forks or marker.exists(), "pruned while the answers were being written"
+        finish(self)
+
+    monkeypatch.setattr(StateStore, "written", slow)
+    monkeypatch.setattr(StateStore, "finish", checked)
+    build(site, jobs=2)
+    path = site.parent / "content" / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    marker.unlink(missing_ok=True)
+    again = build(site, jobs=2)
+    assert forks or cpu_count() < 2
+    assert 1 <= again.rendered <= 3
+    assert not list((site.parent / FOLDER / "state").glob(".*.tmp"))
+    third = build(site, jobs=2)  # the state the rebuild wrote is whole: nothing to redo
+    assert third.rendered == 0
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def _stored_columns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The column files each build writes (names), in the order stored."""
+    written: list[str] = []
+    store_later = Cache.store_later
+
+    def spy(self: Cache, entries: dict[str, Any]) -> None:
+        written.extend(k for k, v in entries.items() if _is_columns(v))
+        store_later(self, entries)
+
+    monkeypatch.setattr(Cache, "store_later", spy)
+    return written
+
+
+def _is_columns(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == len(state_module.COLUMNS) + 1
+
+
+def test_an_edit_rewrites_one_column_file_and_a_lost_one_is_recomputed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(state_module, "CHUNK", 2)  # about two articles per file
+    written = _stored_columns(monkeypatch)
+    build(site, jobs=1)
+    first = list(written)
+    assert len(first) >= 5
+    written.clear()
+    path = site.parent / "content" / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    assert build(site, jobs=1).rendered <= 3
+    assert len(written) == 1, "only the file of the edited article is written again"
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+
+    folder = site.parent / FOLDER / "state"
+    lost = next(n for n in first if (folder / f"{n}.pickle").is_file())
+    (folder / f"{lost}.pickle").unlink()
+    written.clear()
+    build(site, jobs=1)  # the state is ignored: the corpus is made from the analyses
+    assert written == [lost], "the others are still there, named by what they hold"
+    assert tree(site.parent / "public") == cold(site, tmp_path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from digest.ahead import link_ahead
 from digest.freshness import output_listing, updated_listing
 from digest.splice import Slice, joined, resolve, write_parts
 from digest.write import Staging
@@ -134,3 +135,68 @@ def test_a_listing_with_paths_one_case_apart_is_looked_at(tmp_path: Path) -> Non
     (out / "static" / "logo.png").write_bytes(b"png")
     made = updated_listing(out, {}, [], ["static/Logo.png", "static/logo.png"])
     assert made == output_listing(out)
+
+
+def test_a_folder_linked_ahead_is_adopted_and_settled(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    for path, text in {
+        "index.html": "home",
+        "articles/a.html": "article a",
+        "articles/b.html": "article b",
+        "gone/old.html": "an article since deleted",
+    }.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        (out / path).write_text(text)
+    listing = output_listing(out)
+    assert listing is not None
+    ahead = link_ahead(out, listing)
+    if ahead is None:
+        pytest.skip("no fork, or one CPU")
+    staging = Staging(out, reuse=True, ahead=ahead)
+    assert ahead.adopted and staging.folder == ahead.folder
+    assert staging.keep_all(["articles/a.html", "articles/c.html"]) == [True, False]
+    staging.write("index.html", b"new home")  # replaces its link, not the old file
+    staging.write("articles/c.html", b"article c")
+    assert (out / "index.html").read_text() == "home", "written through the hard link"
+    inode = (out / "articles" / "a.html").stat().st_ino
+    staging.settle(["index.html", "articles/a.html", "articles/b.html", "articles/c.html"])
+    staging.commit()
+    staging.close()
+    ahead.close()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "articles", "articles/a.html", "articles/b.html", "articles/c.html", "index.html",
+    ]  # fmt: skip
+    assert (out / "index.html").read_text() == "new home"
+    assert (out / "articles" / "a.html").stat().st_ino == inode, "kept as a link"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_links_ahead_of_an_output_not_reused_are_deleted(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("home")
+    ahead = link_ahead(out, ["index.html"])
+    if ahead is None:
+        pytest.skip("no fork, or one CPU")
+    staging = Staging(out, reuse=False, ahead=ahead)
+    assert not ahead.adopted and not any(staging.folder.iterdir()), "a fresh folder"
+    assert staging.keep_all(["index.html"]) == [False]
+    staging.abort()
+    ahead.close()
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    assert (out / "index.html").read_text() == "home"
+
+
+def test_links_ahead_that_failed_are_not_adopted(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    out.mkdir()
+    (out / "index.html").write_text("home")
+    ahead = link_ahead(out, ["index.html", "vanished.html"])  # a file gone meanwhile
+    if ahead is None:
+        pytest.skip("no fork, or one CPU")
+    assert not ahead.ready()
+    staging = Staging(out, reuse=True, ahead=ahead)
+    assert not ahead.adopted
+    assert staging.keep_all(["index.html"]) == [True]
+    staging.abort()
+    ahead.close()
