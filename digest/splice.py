@@ -51,24 +51,34 @@ def joined(
     parts: list[Part] = [head]
     spans = []
     at = len(head)
+    gap = len(separator)
+    path: Path | None = None  # the range being extended, from the items so far
+    start = end = 0
     for number, item in enumerate(items):
         if number:
-            at += len(separator)
-        spans.append((at, at + len(item)))
-        at += len(item)
-        last = parts[-1]
-        if (
-            number
-            and isinstance(item, Slice)
-            and isinstance(last, Slice)
-            and last.path == item.path
-            and last.end + len(separator) == item.start
-        ):
-            parts[-1] = Slice(item.path, last.start, item.end)
-            continue
-        if number:
-            parts.append(separator)
-        parts.append(item)
+            at += gap
+        if isinstance(item, Slice):
+            size = item.end - item.start
+            if path is not None and end + gap == item.start and item.path == path:
+                end = item.end
+            else:
+                if path is not None:
+                    parts.append(Slice(path, start, end))
+                if number:
+                    parts.append(separator)
+                path, start, end = item.path, item.start, item.end
+        else:
+            size = len(item)
+            if path is not None:
+                parts.append(Slice(path, start, end))
+                path = None
+            if number:
+                parts.append(separator)
+            parts.append(item)
+        spans.append((at, at + size))
+        at += size
+    if path is not None:
+        parts.append(Slice(path, start, end))
     parts.append(tail)
     return parts, spans
 

@@ -3,14 +3,18 @@ staging folder that keeps the rest as links."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.ahead import link_ahead
 from digest.freshness import output_listing, updated_listing
-from digest.splice import Slice, joined, resolve, write_parts
+from digest.splice import Part, Slice, joined, resolve, write_parts
 from digest.write import Staging
 
 ITEMS = [f'{{"article": {n}, "text": "{"word " * n}"}}'.encode() for n in range(1, 9)]
@@ -200,3 +204,33 @@ def test_links_ahead_that_failed_are_not_adopted(tmp_path: Path) -> None:
     assert staging.keep_all(["index.html"]) == [True]
     staging.abort()
     ahead.close()
+
+
+@given(
+    st.lists(st.binary(max_size=5), min_size=1, max_size=8),
+    st.lists(st.one_of(st.binary(max_size=5), st.integers(0, 7)), max_size=12),
+    st.sampled_from([b"", b",", b",\n"]),
+)
+def test_joined_parts_are_the_plain_join_with_neighbours_merged(
+    old_items: list[bytes], items: list[bytes | int], separator: bytes
+) -> None:
+    # The previous file was joined the same way; the new one takes some of its items
+    # (numbers: which), in any order, between new bytes.
+    old = Path(tempfile.mkdtemp()) / "old.json"
+    old_parts, old_spans = joined(b"[", old_items, separator, b"]")
+    old.write_bytes(resolve(old_parts))
+    parts_in: list[Part] = [
+        i if isinstance(i, bytes) else Slice(old, *old_spans[i % len(old_items)]) for i in items
+    ]
+    plain = [p if isinstance(p, bytes) else p.read() for p in parts_in]
+    parts, spans = joined(b"[", parts_in, separator, b"]")
+    whole = resolve(parts)
+    assert whole == b"[" + separator.join(plain) + b"]"
+    assert [whole[a:b] for a, b in spans] == plain
+    # Each range that runs on from the one before (separator included) joins it.
+    mergeable = sum(
+        isinstance(a, Slice) and isinstance(b, Slice) and a.end + len(separator) == b.start
+        for a, b in itertools.pairwise(parts_in)
+    )
+    separators = max(len(parts_in) - 1, 0)
+    assert len(parts) == 2 + len(parts_in) + separators - 2 * mergeable
