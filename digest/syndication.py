@@ -17,9 +17,9 @@ import hashlib
 import math
 import re
 import zlib
-from collections import defaultdict
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -153,25 +153,38 @@ def detect(
     pairs = _candidates(start, values, changed)
     if len(pairs) >= containment.FROM:
         pairs = pairs[containment.could_be_copies(pairs, start, values, threshold)]
+    found: list[tuple[str, str]] = []
     if known is not None and changed is not None:
+        # Pairs of two unchanged articles are copies as before (thousands: in arrays).
         number = {k: n for n, k in enumerate(keys)}
-        for a_key, b_key in known.pairs:
-            a, b = number.get(a_key), number.get(b_key)
-            if a is not None and b is not None and not changed[a] and not changed[b]:
-                copies.append((a, b))
-    if measure is None:
-        copies += measure_copies(corpus, pairs, threshold)
-    else:
-        copies += measure(pairs)
-    return _groups(corpus, copies)
+        before = list(known.pairs)
+        flat = map(number.get, chain.from_iterable(before), repeat(-1))
+        a, b = np.fromiter(flat, np.int64, 2 * len(before)).reshape(-1, 2).T
+        keep = (a >= 0) & (b >= 0)
+        keep[keep] = ~changed[a[keep]] & ~changed[b[keep]]
+        copies += zip(a[keep].tolist(), b[keep].tolist(), strict=True)
+        found += (before[n] for n in np.flatnonzero(keep).tolist())
+    measured = measure_copies(corpus, pairs, threshold) if measure is None else measure(pairs)
+    copies += measured
+    for x, y in measured:
+        kx, ky = keys[x], keys[y]
+        found.append((kx, ky) if kx < ky else (ky, kx))
+    return _groups(corpus, copies, frozenset(found))
 
 
 def measure_copies(corpus: Corpus, pairs: Pairs, threshold: float = COPY) -> list[tuple[int, int]]:
     """The candidate pairs (a, b) that are copies, in the order given."""
+    if not len(pairs):
+        return []
     start, values = corpus.shingle_start, corpus.shingles
     # Each article's shingles as a view, made once: slicing them afresh for each of
-    # half a million pairs would take as long as measuring them.
-    shingles = np.split(values, start[1:-1]) if len(start) > 1 else []
+    # half a million pairs would take as long as measuring them. (A rebuild's few
+    # pairs slice their own: making ten thousand views would take longer.)
+    if 4 * len(pairs) < len(start):
+        bounds = start.tolist()
+        shingles: Sequence[Shingles] | _Views = _Views(values, bounds)
+    else:
+        shingles = np.split(values, start[1:-1]) if len(start) > 1 else []
     copies = []
     for a, b in pairs.tolist():
         first, second = shingles[a], shingles[b]
@@ -179,6 +192,16 @@ def measure_copies(corpus: Corpus, pairs: Pairs, threshold: float = COPY) -> lis
         if small.size and _contained(small, large, threshold):
             copies.append((a, b))
     return copies
+
+
+class _Views:
+    """Article n's shingles, sliced when asked for."""
+
+    def __init__(self, values: Shingles, bounds: list[int]) -> None:
+        self._values, self._bounds = values, bounds
+
+    def __getitem__(self, n: int) -> Shingles:
+        return self._values[self._bounds[n] : self._bounds[n + 1]]
 
 
 def _contained(small: Shingles, large: Shingles, threshold: float) -> bool:
@@ -215,33 +238,47 @@ def _shared(small: Shingles, large: Shingles) -> int:
     return int(np.count_nonzero(large.take(at, mode="clip") == small))
 
 
-def _groups(corpus: Corpus, copies: Sequence[tuple[int, int]]) -> Syndication:
-    """The groups the copy pairs join; the earliest copy (then first by id) stands for
-    its group."""
+def _groups(
+    corpus: Corpus, copies: Sequence[tuple[int, int]], found: frozenset[tuple[str, str]]
+) -> Syndication:
+    """The groups the copy pairs join (`found`: the same pairs by analysis keys); the
+    earliest copy (then first by id) stands for its group. In array passes: each
+    article takes the smallest rank (by date, then id) among its copy partners, and
+    then its partners' partners', until no rank moves; the rank a group ends with is
+    its earliest member's."""
     entries = corpus.entries
-    parent = list(range(len(entries)))
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    order = [(e.date.toordinal() if e.date else 10**7, e.id) for e in entries]
-    found: set[tuple[str, str]] = set()
-    for a, b in copies:
-        ka, kb = entries[a].key, entries[b].key
-        found.add((ka, kb) if ka < kb else (kb, ka))
-        first_root, second_root = root(a), root(b)
-        if order[second_root] < order[first_root]:
-            first_root, second_root = second_root, first_root
-        parent[second_root] = first_root
-    groups: dict[int, list[str]] = defaultdict(list)
-    for n in sorted(range(len(entries)), key=lambda n: entries[n].id):
-        groups[root(n)].append(entries[n].id)
-    original = {entries[n].id: entries[root(n)].id for n in range(len(entries))}
-    copied = Copies([tuple(members) for members in groups.values() if len(members) > 1])
-    return Syndication(dict(sorted(original.items())), copied, frozenset(found))
+    count = len(entries)
+    ids = [e.id for e in entries]
+    by_id = corpus.id_rank.astype(np.int64)
+    dates = np.fromiter((e.date.toordinal() if e.date else 10**7 for e in entries), np.int64, count)
+    ranked = np.lexsort((by_id, dates))
+    rank = np.empty(count, np.int64)
+    rank[ranked] = np.arange(count)
+    pairs = np.asarray(copies, np.int64).reshape(-1, 2)
+    a, b = pairs[:, 0], pairs[:, 1]
+    label = rank.copy()
+    while len(pairs):
+        least = np.minimum(label[a], label[b])
+        moved = label.copy()
+        np.minimum.at(moved, a, least)
+        np.minimum.at(moved, b, least)
+        moved = moved[ranked[moved]]  # a label is a rank: take that article's label
+        if (moved == label).all():
+            break
+        label = moved
+    root = ranked[label]
+    in_id_order = np.argsort(by_id).tolist()
+    roots = root[in_id_order].tolist()
+    original = {ids[n]: ids[r] for n, r in zip(in_id_order, roots, strict=True)}
+    size = np.bincount(label, minlength=count)
+    grouped = np.flatnonzero(size[label] > 1)
+    first_id = np.full(count, count, np.int64)
+    np.minimum.at(first_id, label[grouped], by_id[grouped])
+    order = grouped[np.lexsort((by_id[grouped], first_id[label[grouped]]))]
+    members: dict[int, list[str]] = {}
+    for n, group in zip(order.tolist(), label[order].tolist(), strict=True):
+        members.setdefault(group, []).append(ids[n])
+    return Syndication(original, Copies([tuple(m) for m in members.values()]), found)
 
 
 def _candidates(start: Ints, values: Shingles, among: Flags | None = None) -> Pairs:

@@ -3,6 +3,9 @@ counting what two rows share."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import NamedTuple
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -97,3 +100,61 @@ def test_copies_found_with_the_bound_are_those_the_count_finds(
     bounded = compare_corpus(corpus).syndication
     assert bounded == counted
     assert sorted(bounded.copies.groups) == [tuple(f"wire-{n}" for n in range(6))]
+
+
+class _Listed:
+    """What grouping copies reads of a corpus: its entries and their order by id."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self.entries = entries
+        order = sorted(range(len(entries)), key=lambda n: entries[n].id)
+        self.id_rank = np.empty(len(entries), np.int32)
+        self.id_rank[order] = np.arange(len(entries), dtype=np.int32)
+
+
+class _Entry(NamedTuple):
+    id: str
+    key: str
+    date: dt.date | None
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=1, max_size=14),
+    st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=20),
+)
+def test_copies_are_grouped_as_joining_pairs_one_by_one_does(
+    days: list[int | None], pairs: list[tuple[int, int]]
+) -> None:
+    # Article ids out of date order, some days shared, some undated.
+    entries = [
+        _Entry(f"a{(n * 5 + 3) % 17:02}", f"k{n:02}", dt.date(2022, 1, d) if d else None)
+        for n, d in enumerate(days)
+    ]
+    copies = [(a % len(days), b % len(days)) for a, b in pairs if a % len(days) != b % len(days)]
+    keys = frozenset(tuple(sorted((entries[a].key, entries[b].key))) for a, b in copies)
+    found = syndication._groups(_Listed(entries), copies, keys)  # type: ignore[arg-type]
+    # The reference: components by search; each stands for the earliest, then first id.
+    partners: dict[int, set[int]] = {n: set() for n in range(len(entries))}
+    for a, b in copies:
+        partners[a].add(b)
+        partners[b].add(a)
+    component: dict[int, frozenset[int]] = {}
+    for n in partners:
+        seen, todo = {n}, [n]
+        while todo:
+            for m in partners[todo.pop()] - seen:
+                seen.add(m)
+                todo.append(m)
+        component[n] = frozenset(seen)
+
+    def earliest(n: int) -> tuple[int, str]:
+        date = entries[n].date
+        return (date.toordinal() if date else 10**7, entries[n].id)
+
+    original = {entries[n].id: entries[min(c, key=earliest)].id for n, c in component.items()}
+    assert found.original == original
+    assert list(found.original) == sorted(original)
+    groups = sorted(
+        {tuple(sorted(entries[m].id for m in c)) for c in component.values() if len(c) > 1}
+    )
+    assert list(found.copies.groups) == groups
