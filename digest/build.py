@@ -263,9 +263,14 @@ def build(
     site, records, previous = prepared.site, prepared.records, prepared.previous
     out = site.output_dir
     # The output is as the last build left it (nobody edited, added or removed a file):
-    # its pages and fragments can be kept. The no-op check has just looked.
+    # its pages and fragments can be kept. The no-op check, or the process linking it
+    # ahead, has just looked.
     looked = inputs is not None and inputs.output[0] == str(out) and inputs.listing is not None
-    before = inputs.listing if inputs is not None and looked else freshness.output_listing(out)
+    listed = ahead.listing() if ahead is not None and ahead.out == out else None
+    if inputs is not None and looked:
+        before = inputs.listing
+    else:
+        before = listed if listed is not None else freshness.output_listing(out)
     intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
     staging = Staging(out, reuse=intact, ahead=ahead)
     beside = None

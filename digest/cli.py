@@ -109,12 +109,13 @@ def _build(args: argparse.Namespace) -> int:
             print(f"Up to date: {last.summary}; nothing changed since the last build")
             return 0
 
-    # Not a no-op: the previous output's files are linked into the next one meanwhile.
+    # An input changed: the previous output is looked at, and its files linked into the
+    # next one, beside this process.
     ahead = None
-    if inputs is not None and inputs.listing is not None and args.jobs != 1:
+    if inputs is not None and inputs.listing is None and args.jobs != 1:
         from digest.ahead import link_ahead
 
-        ahead = link_ahead(Path(inputs.output[0]), inputs.listing)
+        ahead = link_ahead(Path(inputs.output[0]))
 
     from digest.build import build
     from digest.progress import Progress

@@ -47,9 +47,10 @@ class Inputs:
     watched: tuple[str, ...]
     digest: str
     output: tuple[str, str]
-    """The output folder and `output_digest` of it, taken at the same time."""
+    """The output folder and `output_digest` of it, taken at the same time (empty when
+    the inputs had changed: then the output was not looked at)."""
     listing: Listing | None = None
-    """What that digest was taken of."""
+    """What that digest was taken of (None: not looked at)."""
     folders: Mapping[str, Mapping[str, Signature]] = field(default_factory=dict)
     """Each watched folder's files (relative paths) with the signatures the digest was
     taken of: the build takes the content files from here instead of looking again."""
@@ -190,14 +191,16 @@ def check(
         manifest = json.loads(text)
         watched = [str(w) for w in manifest["watched"]]
         out = Path(manifest["output"])
-        listing = output_listing(out)
-        outputs = listing_digest(listing)
-        if manifest["output_digest"] != outputs:
-            return None, None
         folders: dict[str, Mapping[str, Signature]] = {}
         digest = inputs_digest(config_path.resolve(), watched, options, folders)
+        if manifest["inputs"] != digest:
+            # A build follows, which looks at the output itself (or has a process
+            # beside it look, see ahead.py).
+            return None, Inputs(tuple(watched), digest, (str(out), ""), None, folders)
+        listing = output_listing(out)
+        outputs = listing_digest(listing)
         inputs = Inputs(tuple(watched), digest, (str(out), outputs), listing, folders)
-        if manifest["inputs"] != inputs.digest:
+        if manifest["output_digest"] != outputs:
             return None, inputs
         summary = str(manifest["summary"])
         return LastBuild(summary, tuple(str(w) for w in manifest["warnings"])), inputs

@@ -12,7 +12,6 @@ import random
 import shutil
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ import pytest
 import digest.ahead as ahead_module
 import digest.build as build_module
 import digest.cache as cache_module
+import digest.freshness as freshness
 import digest.state as state_module
 from digest.ahead import Ahead, link_ahead
 from digest.analysis import cpu_count
@@ -414,8 +414,8 @@ def _ahead_of_builds(monkeypatch: pytest.MonkeyPatch) -> list[Ahead]:
     """Every folder the command line starts linking ahead of a build."""
     started: list[Ahead] = []
 
-    def spy(out: Path, files: Iterable[str]) -> Ahead | None:
-        ahead = link_ahead(out, files)
+    def spy(out: Path) -> Ahead | None:
+        ahead = link_ahead(out)
         if ahead is not None:
             started.append(ahead)
         return ahead
@@ -444,9 +444,13 @@ def test_a_command_line_rebuild_adopts_the_output_linked_ahead(
     path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
     (content / "variant-04.md").unlink()
     assert (out / "articles" / "variant-04.html").is_file()
+    looked: list[Path] = []
+    listing = freshness.output_listing
+    monkeypatch.setattr(freshness, "output_listing", lambda o: looked.append(o) or listing(o))
     assert main(["build", "--config", str(site)]) == 0
     if cpu_count() >= 2:
         assert [a.adopted for a in started] == [True]
+        assert looked == [], "the process beside looked at the previous output"
     assert unchanged.stat().st_ino == inode, "an unchanged page is a link to the last one"
     assert tree(out) == cold(site, tmp_path), "the deleted article's page is gone too"
     assert _beside(out) == []
