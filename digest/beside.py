@@ -73,12 +73,16 @@ def start(
         _apart = None
 
 
-SWITCH = 0.0005
+SWITCH = 0.0001
 """Seconds a thread holds the interpreter lock before it must offer it to another, while
 agreement runs in a thread (Python's default is 5 ms). Agreement is NumPy passes, which
 run without the lock, joined by a little Python, which needs it: with the default, the
 thread waited up to 5 ms for the lock after each pass while the build ran Python (a
-10,000-article rebuild, interleaved runs: compare stage median 0.98 -> 0.86 s). The
+10,000-article rebuild, interleaved runs: compare stage median 0.98 -> 0.86 s with 0.5
+ms; 0.1 ms against 0.5 ms, two batches of 5 and 8 interleaved runs on a slow day,
+since the build process also finds the topics' quotes and timelines meanwhile: compare
+stage medians 1,070 and 979 -> 952 and 957 ms, the whole rebuild 3.65 and 3.42 -> 3.49
+and 3.32 s; 20 us was no better). The
 setting is the process's, so it applies to every thread meanwhile (`digest serve`'s
 server threads too, which only hand the lock over more often)."""
 

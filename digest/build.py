@@ -24,13 +24,13 @@ from digest.ahead import Ahead
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
-from digest.compare import compare_beside, compare_topic
+from digest.compare import Related, TopicBasics, compare_beside, compare_topic, topic_basics
 from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
 from digest.freshness import Signature
 from digest.heap import collector_paused, keep_until_exit
-from digest.models import SentenceRef
+from digest.models import SentenceRef, TopicCoverage
 from digest.outputs import Fragments, fragment_keys
 from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
@@ -161,14 +161,15 @@ def _prepare_site(
     with timer("compare"):
         kept = {e.key for e in previous.corpus.entries}
         fresh = {e.key for e in corpus.entries if e.key not in kept}
-        # Which articles each topic covers needs no agreement: found while it is computed.
-        comparison, coverage = compare_beside(
-            corpus,
-            partial(cover, config.topics, corpus),
-            previous.syndication,
-            fresh,
-            previous.grouped,
-            previous.overlaps,
+        # Which articles each topic covers, and most of how its sources compare, need no
+        # agreement: found while it is computed.
+
+        def meanwhile(related: Related) -> tuple[tuple[TopicCoverage, ...], dict[str, TopicBasics]]:
+            coverage = cover(config.topics, corpus)
+            return coverage, {t.slug: topic_basics(t, corpus, related) for t in coverage}
+
+        comparison, (coverage, basics) = compare_beside(
+            corpus, meanwhile, previous.syndication, fresh, previous.grouped, previous.overlaps
         )
         for number, topic in enumerate(coverage):
             if not topic.articles:
@@ -176,7 +177,7 @@ def _prepare_site(
                 message = f"topic '{topic.name}' matches no article; check its keywords"
                 label = relative_label(site.config_path.resolve(), site.root)
                 warn(DigestError(message, label, where))
-        compared = {t.slug: compare_topic(t, corpus, comparison) for t in coverage}
+        compared = {t.slug: compare_topic(t, corpus, comparison, basics[t.slug]) for t in coverage}
     # Of the previous build, only what rendering reuses is kept from here on.
     previous = replace(previous, corpus=EMPTY, syndication=None, grouped=None, overlaps=NONE)
     with timer("summarise"):

@@ -51,6 +51,19 @@ class Grouped:
     groups: tuple[QuoteGroup, ...]
 
 
+@dataclass(frozen=True)
+class Related:
+    """What the compare stage knows of how articles relate before agreement is done:
+    enough for the parts of a topic's comparison that do not need it."""
+
+    syndication: Syndication
+    sources: Mapping[str, str]
+    """Article id -> source name."""
+    quote_groups: tuple[QuoteGroup, ...]
+    quote_positions: tuple[Ints, Ints]
+    """See `Comparison.quote_positions`."""
+
+
 def quotations_key(corpus: Corpus) -> str:
     """Changes exactly when some article's quotations (or where they are) change."""
     digest = hashlib.blake2b(digest_size=16)
@@ -212,12 +225,12 @@ def compare_corpus(
     as it is when no article's quotations changed; `overlaps` are the stems statement
     pairs were found to share.
     """
-    return compare_beside(corpus, lambda: None, previous, fresh, grouped, overlaps)[0]
+    return compare_beside(corpus, lambda _: None, previous, fresh, grouped, overlaps)[0]
 
 
 def compare_beside(
     corpus: Corpus,
-    meanwhile: Callable[[], T],
+    meanwhile: Callable[[Related], T],
     previous: Syndication | None = None,
     fresh: Collection[str] = (),
     grouped: Grouped | None = None,
@@ -225,8 +238,10 @@ def compare_beside(
 ) -> tuple[Comparison, T]:
     """`compare_corpus`, and what `meanwhile` returns: it is run while agreement is
     computed (in a thread, or in a process of its own on a cold build of a large site:
-    see `beside.py`), the last thing before this process waits for it. A build gives it
-    the work of a later stage that needs no agreement, which would otherwise wait."""
+    see `beside.py`), the last thing before this process waits for it, with what is
+    known by then. A build gives it the work of later stages that needs no agreement
+    (the topics' coverage, most of each topic's comparison), which would otherwise
+    wait."""
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
     with beside.start(index, overlaps, apart=changed >= beside.APART) as (agreement_of, measure):
@@ -244,7 +259,7 @@ def compare_beside(
         quote_positions = (where[where >= 0], owner[where >= 0])
         sources = {e.id: e.source for e in corpus.entries}
         quoting = _shared_quotations(corpus, *quote_positions, len(groups))
-        done = meanwhile()
+        done = meanwhile(Related(syndication, sources, groups, quote_positions))
         agreement = agreement_of()
     counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
     comparison = Comparison(
@@ -302,24 +317,55 @@ class TopicComparison:
     independent_sources: int
 
 
-def compare_topic(topic: TopicCoverage, corpus: Corpus, comparison: Comparison) -> TopicComparison:
+@dataclass(frozen=True, slots=True)
+class TopicBasics:
+    """The parts of a topic's comparison that need no agreement."""
+
+    key_quotes: tuple[KeyQuote, ...]
+    timeline: tuple[Day, ...]
+    independent_sources: int
+
+
+def topic_basics(topic: TopicCoverage, corpus: Corpus, related: Related) -> TopicBasics:
     inside = np.zeros(len(corpus.prose), np.bool_)
     inside[np.asarray(topic.positions, np.int64)] = True
-    key_quotes = _key_quotes(inside, comparison)
+    return TopicBasics(
+        key_quotes=_key_quotes(inside, related),
+        timeline=_timeline(topic, corpus),
+        independent_sources=related.syndication.independent(topic.articles, related.sources),
+    )
+
+
+def compare_topic(
+    topic: TopicCoverage,
+    corpus: Corpus,
+    comparison: Comparison,
+    basics: TopicBasics | None = None,
+) -> TopicComparison:
+    """`basics`: the topic's `topic_basics`, when made already (while agreement was)."""
+    if basics is None:
+        related = Related(
+            comparison.syndication,
+            comparison.sources,
+            comparison.quote_groups,
+            comparison.quote_positions,
+        )
+        basics = topic_basics(topic, corpus, related)
+    key_quotes = basics.key_quotes
     shared_quotes = [q.ref for k in key_quotes if len(k.articles) > 1 for q in k.group.quotations]
     return TopicComparison(
         key_quotes=key_quotes,
         only_in=_only_in(topic, corpus, comparison, shared_quotes),
-        timeline=_timeline(topic, corpus),
-        independent_sources=comparison.syndication.independent(topic.articles, comparison.sources),
+        timeline=basics.timeline,
+        independent_sources=basics.independent_sources,
     )
 
 
-def _key_quotes(inside: Flags, comparison: Comparison) -> tuple[KeyQuote, ...]:
+def _key_quotes(inside: Flags, related: Related) -> tuple[KeyQuote, ...]:
     """Every quotation group with a quotation in the topic (marked by `inside`, per
     sentence position), carried by the most independent sources first."""
-    where, owner = comparison.quote_positions
-    groups = comparison.quote_groups
+    where, owner = related.quote_positions
+    groups = related.quote_groups
     ranked = []
     touched = distinct(owner[inside[where]]) if len(where) else owner[:0]
     first = np.searchsorted(owner, touched)
@@ -330,7 +376,7 @@ def _key_quotes(inside: Flags, comparison: Comparison) -> tuple[KeyQuote, ...]:
         carriers: dict[str, str] = {}
         for q in inside_group:
             article = q.ref.article
-            key = comparison.sources[comparison.syndication.original.get(article, article)]
+            key = related.sources[related.syndication.original.get(article, article)]
             carriers.setdefault(key, article)
         shown = quote_group if flags[0] else QuoteGroup(tuple(inside_group), quote_group.speaker)
         ranked.append(KeyQuote(shown, tuple(carriers.values())))

@@ -209,12 +209,12 @@ def test_agreement_in_a_thread_gets_the_lock_back_often() -> None:
     index, _ = load()
     before = sys.getswitchinterval()
     seen: list[float] = []
-    compare_beside(index.corpus, lambda: seen.append(sys.getswitchinterval()))
+    compare_beside(index.corpus, lambda _: seen.append(sys.getswitchinterval()))
     assert seen == [pytest.approx(beside_module.SWITCH)]
     assert seen != [pytest.approx(before)]
     assert sys.getswitchinterval() == before
 
-    def failing() -> None:
+    def failing(_: object) -> None:
         raise RuntimeError("meanwhile failed")
 
     with pytest.raises(RuntimeError, match="meanwhile failed"):
@@ -237,7 +237,7 @@ def test_meanwhile_runs_while_agreement_is_computed_in_a_thread(
         return compare(*args, **kwargs)
 
     monkeypatch.setattr(beside_module, "compare", waiting)
-    comparison, done = compare_beside(index.corpus, lambda: started.set() or "covered")
+    comparison, done = compare_beside(index.corpus, lambda _: started.set() or "covered")
     assert done == "covered"
     assert (comparison.counts == compare_corpus(index.corpus).counts).all()
 
@@ -256,7 +256,7 @@ def test_meanwhile_runs_before_the_agreement_process_is_waited_for(
 
     monkeypatch.setattr(beside_module, "Agreement", received)
 
-    def meanwhile() -> str:
+    def meanwhile(_: object) -> str:
         order.append(f"meanwhile, {len(multiprocessing.active_children())} process")
         return "covered"
 
