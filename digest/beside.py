@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
+from typing import Any
 
 from digest.agreement import Agreement, SentenceTerms, compare
 from digest.analysis import forkable
@@ -42,18 +43,28 @@ once agreement is done, which this process would otherwise not wait for)."""
 Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 
+Later = Callable[..., Callable[[], Any]]
+"""`later(function, *args)`: the function started beside the caller, after what was
+started before; the returned callable waits for its result."""
+
+
 @contextmanager
 def start(
     index: SentenceTerms, overlaps: Overlaps, apart: bool
-) -> Iterator[tuple[Callable[[], Agreement], Measure]]:
+) -> Iterator[tuple[Callable[[], Agreement], Measure, Later]]:
     """Start agreement beside the caller (`apart`: in a forked process, if this one may
-    fork; else in a thread); yields what waits for it, and how to measure candidate
-    copies (with that process's help, when there is one)."""
+    fork; else in a thread); yields what waits for it, how to measure candidate copies
+    (with that process's help, when there is one), and how to run more beside the
+    caller once agreement is done (in the thread; with a process, in the caller)."""
     corpus = index.corpus
     if not apart or not forkable():
         with ThreadPoolExecutor(1) as thread, _switching(SWITCH):
             future = thread.submit(compare, index, previous=overlaps)
-            yield future.result, partial(measure_copies, corpus)
+
+            def later(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+                return thread.submit(function, *args).result
+
+            yield future.result, partial(measure_copies, corpus), later
         return
     global _apart
     _apart = (index, overlaps)
@@ -68,7 +79,7 @@ def start(
                 theirs = process.submit(_measure_apart, pairs[half:])
                 return measure_copies(corpus, pairs[:half]) + theirs.result()
 
-            yield (lambda: Agreement(corpus, *arrays.result())), measure
+            yield (lambda: Agreement(corpus, *arrays.result())), measure, _here
     finally:
         _apart = None
 
@@ -98,6 +109,11 @@ def _switching(interval: float) -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(before)
+
+
+def _here(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    result = function(*args)
+    return lambda: result
 
 
 _apart: tuple[SentenceTerms, Overlaps] | None = None

@@ -25,7 +25,7 @@ from digest.facts import Flags, Ints
 from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
-from digest.reporting import source_counts, source_of_sentences
+from digest.reporting import reporting_digests, source_counts, source_of_sentences
 from digest.rows import distinct
 from digest.syndication import (
     Syndication,
@@ -98,6 +98,9 @@ class Comparison:
     quote_positions: tuple[Ints, Ints]
     """The sentence position of every quotation of `quote_groups`, in group order, and
     the group each belongs to."""
+    reporting_keys: Ints
+    """Per sentence position, a digest of who reports it (`reporting_digests`): what
+    the page plan keys pages by."""
     _firsts: dict[int, Ints] = field(default_factory=dict, init=False, repr=False, compare=False)
     """Memo: statement -> the first sentence of each source among its group (a pure
     function of the fields above, so the record stays what it was made as)."""
@@ -244,7 +247,8 @@ def compare_beside(
     wait."""
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
-    with beside.start(index, overlaps, apart=changed >= beside.APART) as (agreement_of, measure):
+    apart = changed >= beside.APART
+    with beside.start(index, overlaps, apart) as (agreement_of, measure, later):
         syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:
@@ -261,7 +265,10 @@ def compare_beside(
         quoting = _shared_quotations(corpus, *quote_positions, len(groups))
         done = meanwhile(Related(syndication, sources, groups, quote_positions))
         agreement = agreement_of()
-    counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
+        # Both array passes: the digests beside (the page plan's), the counts here.
+        digests = later(reporting_digests, corpus, agreement, quote_positions, syndication.original)
+        counts = source_counts(corpus, agreement, len(groups), quote_positions, source_ids)
+        reporting_keys = digests()
     comparison = Comparison(
         terms=index,
         agreement=agreement,
@@ -273,6 +280,7 @@ def compare_beside(
         counts=counts,
         source_ids=source_ids,
         quote_positions=quote_positions,
+        reporting_keys=reporting_keys,
     )
     return comparison, done
 

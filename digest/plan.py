@@ -18,7 +18,6 @@ import numpy as np
 from digest.archive import archive_pages
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
-from digest.reporting import reporting_digests
 from digest.rows import scramble, segment_sums
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
@@ -50,13 +49,7 @@ class Keys:
     def __init__(self, records: Records, site_key: str) -> None:
         self.records = records
         self.site = site_key
-        comparison = records.comparison
-        self._reporting = reporting_digests(
-            records.corpus,
-            comparison.agreement,
-            comparison.quote_positions,
-            comparison.syndication.original,
-        )
+        self._reporting = records.comparison.reporting_keys
         self.cards = self._cards()
         self._topics: dict[str, str] = {}
         self._matched: dict[str, dict[int, int]] = {}

@@ -10,6 +10,7 @@ and gives the same site.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -48,8 +49,8 @@ class State:
 
 
 SHARDS = 64
-"""Entries are stored in this many files, by their key: a rebuild after an edit writes
-the one or two files whose entries changed, not all ten thousand entries again."""
+"""Entries are stored in this many files, by their article's id: a rebuild after an
+edit writes the one file whose entry changed, not all ten thousand entries again."""
 
 
 OUTPUT_FIELDS = ("pages", "fragments", "sentences", "output")
@@ -64,9 +65,19 @@ article's shingles): what they hold of an article depends on that article alone,
 how the site numbers its stems, so an edit changes one file of them."""
 
 CHUNK = 128
-"""Articles per column file, about: a file ends after each article whose key, as a
-number, this divides. Ends chosen by content, not by count, so an article added or
-removed changes the file it falls in, not every file after it."""
+"""Articles per column file, about: a file ends after each article whose id's checksum
+this divides. Ends chosen by the articles, not by count, so an article added or removed
+changes the file it falls in, not every file after it; and by id, not by content, so an
+edit changes the one file of the edited article."""
+
+
+_Groups = tuple[tuple[tuple[tuple[int, int], ...], str | None], ...]
+"""Quotation groups as the places of their quotations (entry number, quotation number),
+with their speakers."""
+
+
+def _same_id(article_id: str, entry: Entry) -> bool:
+    return article_id == entry.id
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,7 @@ class _Saved:
     order: tuple[str, ...]
     """Every entry's key, in corpus order."""
     shards: tuple[str, ...]
-    groups: tuple[tuple[tuple[tuple[int, int], ...], str | None], ...] | None
+    groups: _Groups | None
     columns: tuple[str, ...] = ()
     """The column files, in corpus order."""
 
@@ -115,6 +126,10 @@ class StateStore:
         self._cache = Cache(folder, "state", context)
         self._key = self._cache.key(b"state")
         self._output_key = self._cache.key(b"output")
+        self._places: tuple[tuple[QuoteGroup, ...], _Groups, tuple[str, ...]] | None = None
+        """The quotation groups loaded, where they were stored, and the articles' ids in
+        order then: when a build keeps the same groups (no quotation changed) for
+        articles in the same order, it stores the same places without looking them up."""
 
     def load(self) -> State:
         state = self._answers()
@@ -148,6 +163,7 @@ class StateStore:
                 for places, speaker in saved.groups
             )
             grouped = Grouped(grouped.key, groups)
+            self._places = (groups, saved.groups, tuple(e.id for e in ordered))
         return replace(state, corpus=replace(corpus, entries=ordered), grouped=grouped)
 
     def save(self, state: State) -> None:
@@ -161,7 +177,7 @@ class StateStore:
         entries = state.corpus.entries
         buckets: list[list[Entry]] = [[] for _ in range(SHARDS)]
         for entry in entries:
-            buckets[int(entry.key[:8], 16) % SHARDS].append(entry)
+            buckets[_checksum(entry.id) % SHARDS].append(entry)
         names = []
         for bucket in buckets:
             if not bucket:
@@ -181,6 +197,8 @@ class StateStore:
             columns.append(name)
         groups = None
         if state.grouped is not None:
+            groups = self._same_places(state.grouped.groups, entries)
+        if state.grouped is not None and groups is None:
             place = _Places(entries).of
             groups = tuple(
                 (tuple(map(place, g.quotations)), g.speaker) for g in state.grouped.groups
@@ -206,6 +224,14 @@ class StateStore:
         stored[self._key] = _Saved(bare, order, tuple(names), groups, tuple(columns))
         self._cache.store_later(stored)
 
+    def _same_places(
+        self, groups: tuple[QuoteGroup, ...], entries: Sequence[Entry]
+    ) -> _Groups | None:
+        if self._places is None or self._places[0] is not groups:
+            return None
+        _, places, ids = self._places
+        return places if len(ids) == len(entries) and all(map(_same_id, ids, entries)) else None
+
     def store_answers(self, state: State) -> frozenset[str]:
         """`save_answers` in a process beside the build's: the entries it used or
         wrote, for the build's process to `adopt`. The files are still being written
@@ -230,9 +256,13 @@ class StateStore:
         self._cache.prune()
 
 
+def _checksum(article_id: str) -> int:
+    return zlib.crc32(article_id.encode())
+
+
 def _chunks(entries: Sequence[Entry]) -> list[tuple[int, int]]:
     """The articles of each column file, as (first, last + 1)."""
-    ends = [n + 1 for n, e in enumerate(entries) if int(e.key[:16], 16) % CHUNK == 0]
+    ends = [n + 1 for n, e in enumerate(entries) if _checksum(e.id) % CHUNK == 0]
     if not ends or ends[-1] != len(entries):
         ends.append(len(entries))
     return list(zip([0, *ends[:-1]], ends, strict=True)) if entries else []

@@ -550,3 +550,35 @@ def test_an_edit_rewrites_one_column_file_and_a_lost_one_is_recomputed(
     build(site, jobs=1)  # the state is ignored: the corpus is made from the analyses
     assert written == [lost], "the others are still there, named by what they hold"
     assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_quotation_groups_kept_are_stored_without_looking_up_their_places(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked: list[int] = []
+    places = state_module._Places
+
+    def counted(entries: Any) -> Any:
+        looked.append(len(entries))
+        return places(entries)
+
+    monkeypatch.setattr(state_module, "_Places", counted)
+    content = site.parent / "content"
+    build(site, jobs=1)
+    assert len(looked) == 1
+    path = content / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    build(site, jobs=1)
+    assert len(looked) == 1, "no quotation changed and the articles are in the same order"
+    # A new first article (by id) moves every other one: the places are looked up.
+    (content / "aaa-first.md").write_text(
+        '---\ntitle: First\nsource: Early Wire\n---\n"The boycott will widen," an official '
+        "said on Tuesday about the Beijing Olympics.\n",
+        encoding="utf-8",
+    )
+    build(site, jobs=1)
+    assert len(looked) == 2
+    path.write_text(path.read_text(encoding="utf-8") + "\nRain followed at night.\n")
+    build(site, jobs=1)  # from the state the last build stored
+    assert len(looked) == 2
+    assert tree(site.parent / "public") == cold(site, tmp_path)
