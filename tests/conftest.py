@@ -68,3 +68,17 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(build_module, "start_beside", counted)
     return started
+
+
+def recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """The arguments of every call of `owner.name` during the test; each call goes
+    through to the original."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+    return calls

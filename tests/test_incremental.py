@@ -28,7 +28,7 @@ from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
 from digest.cli import main
 from digest.state import StateStore
-from tests.conftest import SiteMaker
+from tests.conftest import SiteMaker, recorded
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "content").glob("*.txt"))
@@ -410,6 +410,17 @@ def test_an_edit_rebuild_records_its_output_as_a_fresh_look_finds_it(
     assert 1 <= again.rendered <= 3, "the output was still taken as intact"
 
 
+def _built_watching_ahead(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Ahead], Path, Path]:
+    """The site built by the command line; every folder it starts linking ahead of a
+    build from here on, the content folder and the output folder."""
+    started = _ahead_of_builds(monkeypatch)
+    assert main(["build", "--config", str(site)]) == 0
+    assert not started, "nothing to link on a first build"
+    return started, site.parent / "content", site.parent / "public"
+
+
 def _ahead_of_builds(monkeypatch: pytest.MonkeyPatch) -> list[Ahead]:
     """Every folder the command line starts linking ahead of a build."""
     started: list[Ahead] = []
@@ -434,19 +445,14 @@ def _beside(out: Path) -> list[str]:
 def test_a_command_line_rebuild_adopts_the_output_linked_ahead(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started = _ahead_of_builds(monkeypatch)
-    content, out = site.parent / "content", site.parent / "public"
-    assert main(["build", "--config", str(site)]) == 0
-    assert not started, "nothing to link on a first build"
+    started, content, out = _built_watching_ahead(site, monkeypatch)
     unchanged = out / "articles" / "variant-11.html"
     inode = unchanged.stat().st_ino
     path = content / "variant-09.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
     (content / "variant-04.md").unlink()
     assert (out / "articles" / "variant-04.html").is_file()
-    looked: list[Path] = []
-    listing = freshness.output_listing
-    monkeypatch.setattr(freshness, "output_listing", lambda o: looked.append(o) or listing(o))
+    looked = recorded(monkeypatch, freshness, "output_listing")
     assert main(["build", "--config", str(site)]) == 0
     if cpu_count() >= 2:
         assert [a.adopted for a in started] == [True]
@@ -459,9 +465,7 @@ def test_a_command_line_rebuild_adopts_the_output_linked_ahead(
 def test_links_ahead_of_a_failed_or_stateless_build_are_deleted(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started = _ahead_of_builds(monkeypatch)
-    content, out = site.parent / "content", site.parent / "public"
-    assert main(["build", "--config", str(site)]) == 0
+    started, content, out = _built_watching_ahead(site, monkeypatch)
     before = tree(out)
     (content / "empty.md").write_text("")
     assert main(["build", "--config", str(site), "--strict"]) == 1
@@ -555,14 +559,7 @@ def test_an_edit_rewrites_one_column_file_and_a_lost_one_is_recomputed(
 def test_quotation_groups_kept_are_stored_without_looking_up_their_places(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    looked: list[int] = []
-    places = state_module._Places
-
-    def counted(entries: Any) -> Any:
-        looked.append(len(entries))
-        return places(entries)
-
-    monkeypatch.setattr(state_module, "_Places", counted)
+    looked = recorded(monkeypatch, state_module, "_Places")
     content = site.parent / "content"
     build(site, jobs=1)
     assert len(looked) == 1
