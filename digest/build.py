@@ -267,10 +267,10 @@ def build(
     # its pages and fragments can be kept. The no-op check, or the process linking it
     # ahead, has just looked.
     looked = inputs is not None and inputs.output[0] == str(out) and inputs.listing is not None
-    listed = ahead.listing() if ahead is not None and ahead.out == out else None
     if inputs is not None and looked:
         before = inputs.listing
     else:
+        listed = ahead.listing() if ahead is not None and ahead.out == out else None
         before = listed if listed is not None else freshness.output_listing(out)
     intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
     staging = Staging(out, reuse=intact, ahead=ahead)

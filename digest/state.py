@@ -76,10 +76,6 @@ _Groups = tuple[tuple[tuple[tuple[int, int], ...], str | None], ...]
 with their speakers."""
 
 
-def _same_id(article_id: str, entry: Entry) -> bool:
-    return article_id == entry.id
-
-
 @dataclass(frozen=True)
 class _Saved:
     """The state as stored: without the entries (in shard files), without the
@@ -230,7 +226,7 @@ class StateStore:
         if self._places is None or self._places[0] is not groups:
             return None
         _, places, ids = self._places
-        return places if len(ids) == len(entries) and all(map(_same_id, ids, entries)) else None
+        return places if ids == tuple(e.id for e in entries) else None
 
     def store_answers(self, state: State) -> frozenset[str]:
         """`save_answers` in a process beside the build's: the entries it used or

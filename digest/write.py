@@ -142,7 +142,7 @@ class Staging:
             ahead.adopted = True
             self.folder = ahead.folder
             self.linked = set(ahead.paths)
-            self._made |= {path.rpartition("/")[0] for path in ahead.paths}
+            self._made |= {path.rpartition("/")[0] for path in self.linked}
             return
         if ahead is not None:
             ahead.ready()  # its process is done with the folder this one may replace
