@@ -109,8 +109,10 @@ class _Sources:
         leaders = order[new_name]
         leader = np.empty(len(order), np.int64)
         leader[order] = leaders[group]
+        # (`at` lists each sentence's units in a row, so `unit` is already every
+        # sentence's units in order.)
         same = bool((length == length[leader]).all()) and bool(
-            (unit[ranges(first, length)] == unit[ranges(first[leader], length)]).all()
+            (unit == unit[ranges(first[leader], length)]).all()
         )
         if not same:
             return at[first], self._count(np.repeat(np.arange(len(first)), length), unit)
