@@ -97,11 +97,18 @@ class SentenceTerms:
 
 
 def sentence_terms(corpus: Corpus) -> SentenceTerms:
-    """Weights counted over the prose sentences (headings and code are not compared)."""
-    lengths = np.diff(corpus.stem_start)
-    prose_rows = np.repeat(corpus.prose, lengths)
-    df = np.bincount(corpus.stems[prose_rows], minlength=len(corpus.vocabulary))
-    return SentenceTerms(corpus, weigh(df, int(corpus.prose.sum())))
+    """Weights counted over the prose sentences (headings and code are not compared).
+
+    Every stem is counted, then those of headings and code lines (an analysis gives
+    them none) taken off again: a mask over the site's three million stems to leave them
+    out cost a rebuild of 10,000 articles 0.05 to 0.09 s, in memory faulted in first."""
+    vocabulary = len(corpus.vocabulary)
+    df = np.bincount(corpus.stems, minlength=vocabulary)
+    other = np.flatnonzero(~corpus.prose)
+    if len(other):
+        _, stems = gather(corpus.stem_start, corpus.stems, other)
+        df -= np.bincount(stems, minlength=vocabulary)
+    return SentenceTerms(corpus, weigh(df, len(corpus.prose) - len(other)))
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,10 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
     old_topic_lengths = np.diff(old.topic_start)
     fresh = [p.facts.stems for p in parts if isinstance(p, _Fresh)]
     vocabulary = distinct(np.concatenate([old.vocabulary, *fresh])).astype(np.uint64)
-    renumber = np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
+    # An edit seldom brings a word the site has never had: then the old numbers stand,
+    # and the three million stems are copied, not looked up one by one.
+    same = len(vocabulary) == len(old.vocabulary)
+    renumber = None if same else np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
     for part in parts:
         if isinstance(part, _Run):
             s0, s1 = int(old.sentence_start[part.start]), int(old.sentence_start[part.stop])
@@ -214,7 +217,8 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             words.append(old.words[s0:s1])
             texts.append(old.texts[s0:s1])
             stem_lengths.append(old_stem_lengths[s0:s1])
-            stems.append(renumber[old.stems[old.stem_start[s0] : old.stem_start[s1]]])
+            kept = old.stems[old.stem_start[s0] : old.stem_start[s1]]
+            stems.append(kept if renumber is None else renumber[kept])
             stem_sets.append(old.stem_sets[s0:s1])
             topic_lengths.append(old_topic_lengths[s0:s1])
             topics.append(old.topic_ids[old.topic_start[s0] : old.topic_start[s1]])
@@ -238,7 +242,8 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
     all_stems = _join(stems, np.int32)
     # Keep only the stems in use, so the numbering is the same for the same articles.
     used = np.bincount(all_stems, minlength=len(vocabulary)) > 0
-    compact = (np.cumsum(used) - 1).astype(np.int32)
+    if not used.all():
+        all_stems = (np.cumsum(used) - 1).astype(np.int32)[all_stems]
     return Corpus(
         entries=tuple(item.entry for item in items),
         sentence_start=starts_of(sentence_counts),
@@ -246,7 +251,7 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
         words=_join(words, np.int32),
         texts=_join(texts, np.uint64),
         stem_start=starts_of(stem_lengths),
-        stems=compact[all_stems],
+        stems=all_stems,
         stem_sets=np.concatenate(stem_sets) if stem_sets else np.zeros((0, 2), np.uint64),
         vocabulary=vocabulary[used],
         topic_start=starts_of(topic_lengths),

@@ -9,6 +9,7 @@ so every summary sentence can be traced to (and linked to) its place in a source
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -150,5 +151,5 @@ class TopicCoverage:
 class Summaries:
     """Summary of every article and every topic, as sentence references."""
 
-    articles: dict[str, tuple[SentenceRef, ...]]
+    articles: Mapping[str, tuple[SentenceRef, ...]]
     topics: dict[str, tuple[SentenceRef, ...]]

@@ -308,3 +308,25 @@ def test_copies_measured_half_in_the_forked_process_are_the_same(
     assert halves == [len(pairs) // 2]  # this process's half; the other was measured apart
     assert apart == alone
     assert sorted(apart.copies.groups) == [tuple(f"wire-{n}" for n in range(6))]
+
+
+def test_weights_count_prose_sentences_only() -> None:
+    # Headings and code lines are not compared, so their words must not make a stem
+    # look common: the weights are those of the same corpus without them.
+    a = ["Harbour pilots refused the night shift.", "Pilots said the cranes stood idle."]
+    b = ["The port authority counted the ships."]
+    expected = sentence_terms(corpus_of(_articles({"a": a, "b": b}), Terms()))
+    plain, other = _articles({"a": a, "b": ["Harbour pilots strike", "pilots strike()", *b]})
+    headed = Article(
+        **{f: getattr(other, f) for f in other.__dataclass_fields__ if f != "blocks"},
+        blocks=(Block("heading", 0, 1, 2), Block("code", 1, 2), Block("paragraph", 2, 3)),
+    )
+    found = sentence_terms(corpus_of([plain, headed], Terms()))
+    assert found.corpus.prose.tolist() == [True, True, False, False, True]
+
+    def by_stem(index: SentenceTerms) -> dict[int, float]:
+        vocabulary = index.corpus.vocabulary.tolist()
+        return dict(zip(vocabulary, index.weights.idf.tolist(), strict=True))
+
+    # The prose's stems weigh what they weigh without the heading and the code.
+    assert by_stem(found) == by_stem(expected)
