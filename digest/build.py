@@ -196,6 +196,7 @@ def _prepare_site(
             comparison,
             text_of,
             previous.ranks,
+            {slug: c.independent_sources for slug, c in compared.items()},
         )
     if timer.log and not config.base_url:
         timer.log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")

@@ -41,20 +41,21 @@ def summarise(
     comparison: Comparison,
     text_of: Callable[[SentenceRef], str],
     ranks: Ranks,
+    sources: Mapping[str, int],
 ) -> tuple[Summaries, dict[str, tuple[SentenceRef, ...]]]:
     """Every article's summary (in source order) and every topic's; also the rankings
-    this build used, to remember for the next."""
+    this build used, to remember for the next. `sources`: how many independent sources
+    each topic has (its comparison counted them already)."""
     used: dict[str, tuple[SentenceRef, ...]] = {}
     topics = {}
     dates = {e.id: _dated(e.date, e.id) for e in corpus.entries}
     for topic in coverage:
         settings = config.for_topic(overrides.get(topic.slug, SummaryOverride()))
         summariser = Summariser(settings, terms, comparison.terms, topic.keywords)
-        sources = comparison.syndication.independent(topic.articles, comparison.sources)
         positions = np.asarray(topic.positions, np.int64)
         positions = positions[corpus.prose[positions]] if len(positions) else positions
         counts = comparison.counts[positions] if len(positions) else positions
-        support = (counts - 1) / max(1, sources - 1)
+        support = (counts - 1) / max(1, sources[topic.slug] - 1)
         if len(positions) > SHORTLIST:
             kept = _shortlist(corpus, positions, support)
             positions, support = positions[kept], support[kept]
