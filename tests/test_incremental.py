@@ -147,6 +147,27 @@ def test_packs_of_deleted_articles_shrink_and_go(site: Path, tmp_path: Path) -> 
     assert tree(site.parent / "public") == cold(site, tmp_path)
 
 
+def test_a_rebuild_finds_packed_entries_without_opening_the_packs(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(site, jobs=2)
+    index = site.parent / FOLDER / "analysis" / "packs.index"
+    assert index.is_file()
+    heads = recorded(monkeypatch, cache_module, "_pack_spans")
+    edited = sorted((site.parent / "content").glob("variant-*.md"))[3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    build(site, jobs=2)
+    assert heads == []
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    # A damaged index is read around, and written again.
+    index.write_bytes(b"not an index")
+    shutil.rmtree(site.parent / "public")  # every page needs its article again
+    build(site, jobs=2)
+    assert len(heads) == len(list(index.parent.glob("*.pack")))
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+    assert index.read_bytes() != b"not an index"
+
+
 def test_a_corrupt_pack_is_recomputed(site: Path, tmp_path: Path) -> None:
     build(site, jobs=2)
     packs = sorted((site.parent / FOLDER / "analysis").glob("*.pack"))
