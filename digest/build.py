@@ -37,6 +37,7 @@ from digest.plan import Keys, digest_of, plan
 from digest.produce import Beside, produce, start_beside
 from digest.progress import Timer
 from digest.publish import Job, MemorySink, Sink, compile_templates
+from digest.render import tidy_compiled
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
 from digest.state import State, StateStore
@@ -138,6 +139,8 @@ def _prepare_site(
         if for_output:
             check_output_dir(site)
         theme = _theme(site)
+        if use_cache:
+            theme = replace(theme, compiled=tidy_compiled(site.root / CACHE_FOLDER / "templates"))
     with timer("read"):
         folder = site.root / CACHE_FOLDER if use_cache else None
         context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"

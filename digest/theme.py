@@ -55,6 +55,10 @@ class Theme:
     static_dirs: tuple[Path, ...]
     """Copied in order to the output's static/; later folders override earlier ones."""
     named_template_dirs: tuple[tuple[str, Path], ...] = ()
+    """Each theme of the chain with its templates folder, for `"<theme>/<template>"`."""
+    compiled: Path | None = None
+    """Where its templates are kept compiled between builds (in `.digest-cache/`); None
+    keeps them nowhere."""
 
     def fingerprint(self) -> str:
         """Changes when any template or static file of the chain changes (name or bytes):
@@ -72,8 +76,6 @@ class Theme:
                     digest.update(f"{path.relative_to(folder)}\0".encode())
                     digest.update(path.read_bytes())
         return digest.hexdigest()
-
-    """Each theme of the chain with its templates folder, for `"<theme>/<template>"`."""
 
 
 def load_theme(name: str, site_root: Path) -> Theme:

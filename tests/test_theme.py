@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -254,3 +255,38 @@ def test_chunks_shrink_towards_the_end_of_a_pass() -> None:
     assert sum(sizes) == 1000
     assert sizes == sorted(sizes, reverse=True)
     assert sizes[0] == 100 and sizes[-1] <= 4
+
+
+def test_templates_compiled_by_one_build_are_taken_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    from digest.cache import FOLDER
+    from tests.conftest import recorded
+
+    config = copy_example(tmp_path)
+    out = build(config, jobs=1).output_dir
+    compiled = config.parent / FOLDER / "templates"
+    assert sorted(p.suffix for p in compiled.iterdir()) == [".cache"] * len(
+        list(compiled.iterdir())
+    )
+    stale = compiled / "0000000000000000-left-by-an-older-digest.cache"
+    stale.write_bytes(b"old")
+    compiles = recorded(monkeypatch, jinja2.Environment, "compile")
+    shutil.rmtree(out)  # every page is rendered again
+    build(config, jobs=1)
+    assert compiles == []
+    assert not stale.exists()
+    # A template the site overrides is compiled from its own source.
+    own = config.parent / "templates" / "404.html"
+    own.parent.mkdir()
+    source = (BUNDLED / "default" / "templates" / "404.html").read_text(encoding="utf-8")
+    own.write_text(source.replace("</h1>", " (ours)</h1>", 1), encoding="utf-8")
+    build(config, jobs=1)
+    assert [call[2] for call in compiles] == ["404.html"]
+    assert "(ours)</h1>" in (out / "404.html").read_text(encoding="utf-8")
+    # Without the cache nothing is kept.
+    shutil.rmtree(config.parent / FOLDER)
+    build(config, jobs=1, use_cache=False)
+    assert not (config.parent / FOLDER).exists()
