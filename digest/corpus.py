@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -93,6 +93,13 @@ class Corpus:
     def number(self) -> dict[str, int]:
         """Article id -> its number (position in `entries`)."""
         return {e.id: n for n, e in enumerate(self.entries)}
+
+    @cached_property
+    def newest(self) -> tuple[int, ...]:
+        """Article numbers in the order every list shows them (`newest_first`): sorted
+        once per build for the topics, the plan, the search index and the feeds."""
+        entries = self.entries
+        return tuple(sorted(range(len(entries)), key=lambda n: newest_first(entries[n])))
 
     @cached_property
     def id_rank(self) -> Ints:
@@ -282,3 +289,15 @@ def _join(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:
     # No second copy when the parts have the type already (a 10,000-article site's
     # shingles are 30 MB).
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+class Dated(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
+
+
+def newest_first(item: Dated) -> tuple[bool, int, str]:
+    """Sort key for articles: newest day first, undated last, then by id for stability."""
+    return (item.date is None, -(item.date or dt.date.min).toordinal(), item.id)

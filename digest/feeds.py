@@ -23,10 +23,9 @@ from email.utils import format_datetime
 
 from digest import __version__
 from digest.config import Config
-from digest.corpus import Entry
+from digest.corpus import Entry, newest_first
 from digest.models import SentenceRef, Summaries, TopicCoverage
 from digest.site import article_path, topic_path
-from digest.topics import newest_first
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITE_FEEDS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}

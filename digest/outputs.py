@@ -25,7 +25,6 @@ from digest.seo import seo_files
 from digest.site import Page, article_path
 from digest.splice import Part, Slice
 from digest.theme import Theme
-from digest.topics import newest_first
 from digest.views import Records, Views
 from digest.write import MARKER, collect_static
 
@@ -134,7 +133,7 @@ def other_files(
         outputs.append(seo_output(records, pages))
     index_spans = [(0, 0)] * len(keys)
     if config.search:
-        order = sorted(range(len(keys)), key=lambda n: newest_first(corpus.entries[n]))
+        order = corpus.newest
         index, spans = search_index(
             records.coverage, records.summaries, views.text, [pairs[n][1] for n in order]
         )

@@ -9,10 +9,8 @@ short all-capital keywords ("US", "UK", "EU"), which must match case and all, be
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
@@ -80,9 +78,9 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
     speaks for the topic: all its prose sentences are the topic's.
     """
     entries = corpus.entries
-    ordered = sorted(range(len(entries)), key=lambda n: newest_first(entries[n]))
+    ordered = corpus.newest
     rank = np.empty(len(entries), np.int64)
-    rank[ordered] = np.arange(len(entries))
+    rank[np.asarray(ordered, np.int64)] = np.arange(len(entries))
     members: dict[str, list[int]] = {t.slug: [] for t in topics}
     for n in ordered:
         for slug in entries[n].topics:
@@ -114,15 +112,3 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
             )
         )
     return tuple(coverage)
-
-
-class Dated(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def date(self) -> dt.date | None: ...
-
-
-def newest_first(item: Dated) -> tuple[bool, int, str]:
-    """Sort key for articles: newest day first, undated last, then by id for stability."""
-    return (item.date is None, -(item.date or dt.date.min).toordinal(), item.id)

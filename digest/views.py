@@ -37,7 +37,6 @@ from digest.site import (
     edition_path,
     topic_path,
 )
-from digest.topics import newest_first
 
 
 @dataclass(frozen=True)
@@ -284,5 +283,4 @@ def context(views: Views, page: Page) -> dict[str, object]:
 
 def newest(corpus: Corpus) -> list[int]:
     """Article numbers, newest first, undated last, then by id."""
-    entries = corpus.entries
-    return sorted(range(len(entries)), key=lambda n: newest_first(entries[n]))
+    return list(corpus.newest)
