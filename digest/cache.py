@@ -208,9 +208,9 @@ class Cache:
     def _heads(self) -> tuple[Heads, Heads]:
         """Each pack's size and time, and the entries its head lists; and what
         `packs.index` (written by `prune`) holds. A head is read from its pack only
-        where the index has not the pack as it is: opening three hundred packs to read
-        their heads cost a one-article rebuild of 10,000 0.03 s, and pruning as much
-        again."""
+        where the index has not the pack as it is: opening the 300 packs of a
+        10,000-article site to read their heads cost a one-article rebuild 0.03 s, and
+        its pruning 0.01 s more."""
         if self.folder is None or not self.folder.is_dir():
             return {}, {}
         try:

@@ -97,7 +97,7 @@ class Corpus:
     @cached_property
     def newest(self) -> tuple[int, ...]:
         """Article numbers in the order every list shows them (`newest_first`): sorted
-        once per build for the topics, the plan, the search index and the feeds."""
+        once per build for the topics, the plan and the search index."""
         entries = self.entries
         return tuple(sorted(range(len(entries)), key=lambda n: newest_first(entries[n])))
 
