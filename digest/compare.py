@@ -363,7 +363,7 @@ def compare_topic(
     shared_quotes = [q.ref for k in key_quotes if len(k.articles) > 1 for q in k.group.quotations]
     return TopicComparison(
         key_quotes=key_quotes,
-        only_in=_only_in(topic, corpus, comparison, shared_quotes),
+        only_in=_only_in(topic, corpus, comparison, shared_quotes, basics.independent_sources),
         timeline=basics.timeline,
         independent_sources=basics.independent_sources,
     )
@@ -397,13 +397,12 @@ def _only_in(
     corpus: Corpus,
     comparison: Comparison,
     shared_quotes: Sequence[SentenceRef],
+    independent: int,
 ) -> tuple[OnlyIn, ...]:
     """Sentences no other independent source reports, neither in other words nor by
-    quoting the same words: the first ONLY_IN_PER_SOURCE of each source."""
-    independent = {
-        comparison.sources[comparison.syndication.original.get(a, a)] for a in topic.articles
-    }
-    if len(independent) < 2:
+    quoting the same words: the first ONLY_IN_PER_SOURCE of each source. `independent`:
+    how many independent sources the topic has."""
+    if independent < 2:
         return ()  # With one source, everything is "only in" it: nothing to compare.
     positions = corpus.in_order(np.asarray(topic.positions, np.int64))
     keep = corpus.prose[positions] & (corpus.words[positions] >= MIN_WORDS)
@@ -430,8 +429,9 @@ def _only_in(
 
 def _timeline(topic: TopicCoverage, corpus: Corpus) -> tuple[Day, ...]:
     days: dict[dt.date | None, list[str]] = {}
+    entries, number = corpus.entries, corpus.number
     for article_id in topic.articles:
-        days.setdefault(corpus.entries[corpus.number[article_id]].date, []).append(article_id)
+        days.setdefault(entries[number[article_id]].date, []).append(article_id)
     dated = sorted(d for d in days if d is not None)
     timeline = [Day(d, tuple(sorted(days[d]))) for d in dated]
     if None in days:

@@ -154,3 +154,31 @@ def test_only_in_keeps_each_sources_first_five_in_article_order(make_site: SiteM
         for o in data["topics"][0]["only_in"]
     ]
     assert only_in == [("Alpha News", alpha), ("Zed Times", [*zed_a, zed_b[0]])]
+
+
+def test_only_in_is_empty_when_the_topic_has_one_independent_source(
+    make_site: SiteMaker,
+) -> None:
+    # Two articles of one outlet, and a verbatim republication by another: one source,
+    # so nothing is "only in" it.
+    story = [
+        "The harbour master counted nine trawlers stranded inside the outer wall.",
+        "A crane barge reached the harbour from Rotterdam late on Tuesday evening.",
+        "Harbour pilots said the channel markers had drifted several metres south.",
+        "Volunteers cleared seaweed from the harbour slipway before the tide turned.",
+        "The harbour café reopened with a generator borrowed from the lifeboat crew.",
+    ]
+    other = "An insurance assessor photographed every cracked bollard along the harbour."
+    front = "---\nsource: {}\ndate: 2024-03-0{}\n---\n"
+    config = make_site(
+        CONFIG,
+        {
+            "a-zed.md": front.format("Zed Times", 4) + "\n".join(story) + "\n",
+            "b-zed.md": front.format("Zed Times", 5) + other + "\n",
+            "c-wire.md": front.format("Wire Service", 5) + "\n".join(story) + "\n",
+        },
+    )
+    data = json.loads((build(config).output_dir / "digest.json").read_text(encoding="utf-8"))
+    (topic,) = data["topics"]
+    assert topic["independent_sources"] == 1
+    assert topic["only_in"] == []
