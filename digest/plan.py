@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from digest.archive import archive_pages
+from digest.compare import Day
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
 from digest.rows import scramble, segment_sums
@@ -54,6 +55,7 @@ class Keys:
         self._topics: dict[str, str] = {}
         self._matched: dict[str, dict[int, int]] = {}
         self._headers: dict[str, str] = {}
+        self._entry_cards: list[str] | None = None
 
     def reporting(self, ref: SentenceRef) -> int:
         """What decides who reports a sentence, as a number (see `reporting_digests`)."""
@@ -139,8 +141,6 @@ class Keys:
         key = self._topics.get(slug)
         if key is None:
             records = self.records
-            number = records.corpus.number
-            entries = records.corpus.entries
             summary = records.summaries.topics[slug]
             compared = records.compared[slug]
             key = self._topics[slug] = digest_of(
@@ -158,22 +158,31 @@ class Keys:
                     for k in compared.key_quotes[:KEY_QUOTES]
                 ),
                 tuple((o.source, o.sentences) for o in compared.only_in),
-                tuple(
-                    (d.date, d.articles[:TIMELINE_PER_DAY], len(d.articles))
-                    for d in compared.timeline
-                ),
+                self._timeline(compared.timeline),
                 tuple(self.text(r) for o in compared.only_in for r in o.sentences),
-                tuple(
-                    (a, entries[number[a]].title, entries[number[a]].source)
-                    for d in compared.timeline
-                    for a in d.articles[:TIMELINE_PER_DAY]
-                ),
                 tuple(
                     tuple(records.comparison.sources[a] for a in k.articles)
                     for k in compared.key_quotes[:KEY_QUOTES]
                 ),
             )
         return key
+
+    def _timeline(self, timeline: Sequence[Day]) -> str:
+        """What a topic's timeline shows: each day, its count, and the title, source and
+        link of its first articles, by their cards (a fixed-length digest of those and
+        the article id). Hashed as one string: a large topic's timeline is tens of
+        thousands of articles, whose tuples' `repr` cost a one-article rebuild of
+        10,000 a tenth of the page plan."""
+        number = self.records.corpus.number
+        if self._entry_cards is None:
+            self._entry_cards = [e.card for e in self.records.corpus.entries]
+        cards = self._entry_cards
+        days = [
+            f"{d.date}|{len(d.articles)}|"
+            + "".join([cards[number[a]] for a in d.articles[:TIMELINE_PER_DAY]])
+            for d in timeline
+        ]
+        return hashlib.blake2b("\n".join(days).encode(), digest_size=16).hexdigest()
 
     def page(self, *parts: object) -> str:
         return digest_of(self.site, *parts)
