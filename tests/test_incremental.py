@@ -22,7 +22,7 @@ import digest.build as build_module
 import digest.cache as cache_module
 import digest.freshness as freshness
 import digest.state as state_module
-from digest.ahead import Ahead, link_ahead
+from digest.ahead import Ahead, look_ahead
 from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
@@ -438,7 +438,7 @@ def _built_watching_ahead(
     build from here on, the content folder and the output folder."""
     started = _ahead_of_builds(monkeypatch)
     assert main(["build", "--config", str(site)]) == 0
-    assert not started, "nothing to link on a first build"
+    assert not _linking(started), "nothing to link on a first build"
     return started, site.parent / "content", site.parent / "public"
 
 
@@ -446,14 +446,20 @@ def _ahead_of_builds(monkeypatch: pytest.MonkeyPatch) -> list[Ahead]:
     """Every folder the command line starts linking ahead of a build."""
     started: list[Ahead] = []
 
-    def spy(out: Path) -> Ahead | None:
-        ahead = link_ahead(out)
+    def spy(config: Path, options: dict[str, object], link: bool) -> Ahead | None:
+        ahead = look_ahead(config, options, link)
         if ahead is not None:
             started.append(ahead)
         return ahead
 
-    monkeypatch.setattr(ahead_module, "link_ahead", spy)
+    monkeypatch.setattr(ahead_module, "look_ahead", spy)
     return started
+
+
+def _linking(started: list[Ahead]) -> list[Ahead]:
+    """Those that linked the previous output ahead of a build (the others only checked
+    it: nothing had changed, or there was no previous build)."""
+    return [a for a in started if a.out is not None]
 
 
 def _beside(out: Path) -> list[str]:
@@ -474,13 +480,37 @@ def test_a_command_line_rebuild_adopts_the_output_linked_ahead(
     (content / "variant-04.md").unlink()
     assert (out / "articles" / "variant-04.html").is_file()
     looked = recorded(monkeypatch, freshness, "output_listing")
+    checks = recorded(monkeypatch, freshness, "check")
     assert main(["build", "--config", str(site)]) == 0
     if cpu_count() >= 2:
-        assert [a.adopted for a in started] == [True]
+        assert [a.adopted for a in _linking(started)] == [True]
         assert looked == [], "the process beside looked at the previous output"
+        assert checks == [], "and checked the inputs, while this one loaded its modules"
     assert unchanged.stat().st_ino == inode, "an unchanged page is a link to the last one"
     assert tree(out) == cold(site, tmp_path), "the deleted article's page is gone too"
     assert _beside(out) == []
+
+
+def test_a_check_beside_that_fails_is_made_here(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started, content, out = _built_watching_ahead(site, monkeypatch)
+
+    def broken(*args: object) -> object:
+        raise RuntimeError("the process beside fails")
+
+    monkeypatch.setattr(ahead_module, "check", broken)
+    checks = recorded(monkeypatch, freshness, "check")
+    assert main(["build", "--config", str(site)]) == 0
+    assert "Up to date" in capsys.readouterr().out
+    path = content / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    assert main(["build", "--config", str(site)]) == 0
+    assert "Built" in capsys.readouterr().out
+    assert tree(out) == cold(site, tmp_path) and _beside(out) == []
+    if cpu_count() >= 2:
+        assert len(checks) == 2, "each build checked here instead"
+        assert _linking(started) == []
 
 
 def test_links_ahead_of_a_failed_or_stateless_build_are_deleted(
@@ -500,7 +530,7 @@ def test_links_ahead_of_a_failed_or_stateless_build_are_deleted(
     assert main(["build", "--config", str(site)]) == 0
     assert tree(out) == cold(site, tmp_path) and _beside(out) == []
     if cpu_count() >= 2:
-        assert [a.adopted for a in started] == [False, False]
+        assert [a.adopted for a in _linking(started)] == [False, False]
 
 
 def test_the_state_folder_is_pruned_after_the_answers_are_written(
