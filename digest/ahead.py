@@ -24,7 +24,7 @@ import os
 import pickle
 import select
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -124,23 +124,15 @@ def look_ahead(config: Path, options: Mapping[str, object], link: bool) -> Ahead
         return None
     link = link and os.link in os.supports_dir_fd
     owner = os.getpid()
-    reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the forked process (its work is tested through Ahead)
-        code = 1
-        try:
-            os.close(reading)
-            with os.fdopen(writing, "wb") as pipe:
-                last, inputs = check(config, options)
-                pickle.dump((last, inputs), pipe, pickle.HIGHEST_PROTOCOL)
-                pipe.flush()
-                if link and last is None and inputs is not None and inputs.listing is None:
-                    _list_and_link(Path(inputs.output[0]), owner, pipe)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(writing)
-    return Ahead(None, pid, reading, checks=True)
+
+    def work(pipe: BinaryIO) -> None:
+        last, inputs = check(config, options)
+        pickle.dump((last, inputs), pipe, pickle.HIGHEST_PROTOCOL)
+        pipe.flush()
+        if link and last is None and inputs is not None and inputs.listing is None:
+            _list_and_link(Path(inputs.output[0]), owner, pipe)
+
+    return Ahead(None, *_fork(work), checks=True)
 
 
 def link_ahead(out: Path) -> Ahead | None:
@@ -150,6 +142,12 @@ def link_ahead(out: Path) -> Ahead | None:
     if not hasattr(os, "fork") or os.link not in os.supports_dir_fd or _cpus() < 2:
         return None
     owner = os.getpid()
+    return Ahead(out, *_fork(lambda pipe: _list_and_link(out, owner, pipe)), checks=False)
+
+
+def _fork(work: Callable[[BinaryIO], None]) -> tuple[int, int]:
+    """Run `work` in a forked process, writing to a pipe; its process id and the pipe's
+    reading end. The process ends when its work does (failing: what it sent so far)."""
     reading, writing = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the forked process (its work is tested through Ahead)
@@ -157,12 +155,12 @@ def link_ahead(out: Path) -> Ahead | None:
         try:
             os.close(reading)
             with os.fdopen(writing, "wb") as pipe:
-                _list_and_link(out, owner, pipe)
+                work(pipe)
             code = 0
         finally:
             os._exit(code)
     os.close(writing)
-    return Ahead(out, pid, reading, checks=False)
+    return pid, reading
 
 
 def _list_and_link(out: Path, owner: int, pipe: BinaryIO) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 
 import digest.build as build_module
 from digest.build import BuildResult, build
+from digest.models import Article, Block, Sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,3 +83,20 @@ def recorded(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[
 
     monkeypatch.setattr(owner, name, wrapper)
     return calls
+
+
+def plain_article(name: str, sentences: Sequence[str]) -> Article:
+    """An article as the reader makes it, each sentence a paragraph of its own, with
+    `name` as its id, title and source: for tests of what comes after reading."""
+    return Article(
+        id=name,
+        source_path=f"{name}.md",
+        title=name,
+        source=name,
+        date=None,
+        url=None,
+        author=None,
+        forced_topics=(),
+        sentences=tuple(Sentence(i, text, text, i) for i, text in enumerate(sentences)),
+        blocks=tuple(Block("paragraph", i, i + 1) for i in range(len(sentences))),
+    )

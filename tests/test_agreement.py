@@ -25,8 +25,9 @@ from digest.agreement import (
 )
 from digest.compare import Comparison, compare_beside, compare_corpus, corpus_of
 from digest.corpus import Corpus
-from digest.models import Article, Block, Sentence, SentenceRef
+from digest.models import Article, Block, SentenceRef
 from digest.terms import Terms
+from tests.conftest import plain_article
 
 DATA = Path(__file__).parent / "data" / "agreement.yaml"
 
@@ -43,21 +44,7 @@ def load() -> tuple[SentenceTerms, list[tuple[SentenceRef, SentenceRef, bool]]]:
 
 
 def _articles(texts: dict[str, list[str]]) -> list[Article]:
-    return [
-        Article(
-            id=name,
-            source_path=f"{name}.md",
-            title=name,
-            source=name,
-            date=None,
-            url=None,
-            author=None,
-            forced_topics=(),
-            sentences=tuple(Sentence(i, text, text, i) for i, text in enumerate(sentences)),
-            blocks=tuple(Block("paragraph", i, i + 1) for i in range(len(sentences))),
-        )
-        for name, sentences in texts.items()
-    ]
+    return [plain_article(name, sentences) for name, sentences in texts.items()]
 
 
 def measure(threshold: float = SAME_STATEMENT) -> tuple[float, float, int, int]:

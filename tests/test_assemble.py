@@ -14,10 +14,10 @@ import pytest
 
 from digest.analysis import describe, entry_of
 from digest.corpus import EMPTY, Corpus, Item, assemble
-from digest.models import Article, Block, Sentence
 from digest.quotes import extract
 from digest.syndication import shingles
 from digest.terms import Terms
+from tests.conftest import plain_article
 
 TERMS = Terms()
 
@@ -28,23 +28,8 @@ STORIES = {
 }
 
 
-def article(name: str, sentences: list[str]) -> Article:
-    return Article(
-        id=name,
-        source_path=f"{name}.md",
-        title=name,
-        source=name,
-        date=None,
-        url=None,
-        author=None,
-        forced_topics=(),
-        sentences=tuple(Sentence(i, text, text, i) for i, text in enumerate(sentences)),
-        blocks=tuple(Block("paragraph", i, i + 1) for i in range(len(sentences))),
-    )
-
-
 def fresh(name: str, sentences: list[str]) -> Item:
-    a = article(name, sentences)
+    a = plain_article(name, sentences)
     facts, topics, _ = describe(a, TERMS)
     return Item(
         entry_of(a, f"key-{name}-{'|'.join(sentences)}", topics, (), extract(a)),

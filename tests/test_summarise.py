@@ -122,24 +122,10 @@ def test_article_summaries_are_the_sentences_each_analysis_chose() -> None:
     from dataclasses import replace
 
     from digest.compare import corpus_of
-    from digest.models import Article, Block, Sentence
     from digest.topic_summaries import ArticleSummaries
+    from tests.conftest import plain_article
 
-    articles = [
-        Article(
-            id=f"outlet-{n}",
-            source_path=f"outlet-{n}.md",
-            title=f"Outlet {n}",
-            source=f"Outlet {n}",
-            date=None,
-            url=None,
-            author=None,
-            forced_topics=(),
-            sentences=tuple(Sentence(i, t, t, i) for i, t in enumerate(story)),
-            blocks=tuple(Block("paragraph", i, i + 1) for i in range(len(story))),
-        )
-        for n, story in enumerate(HARBOUR)
-    ]
+    articles = [plain_article(f"outlet-{n}", story) for n, story in enumerate(HARBOUR)]
     corpus = corpus_of(articles, TERMS)
     chosen = {"outlet-0": (0, 3), "outlet-1": (), "outlet-2": (1,)}
     entries = tuple(e._replace(summary=chosen[e.id]) for e in corpus.entries)
