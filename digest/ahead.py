@@ -35,9 +35,12 @@ class Ahead:
     """A forked process working ahead of the build: the no-op check (`look_ahead`),
     then the previous output listed and linked into a staging folder beside it."""
 
-    def __init__(self, out: Path | None, pid: int, reading: int, checks: bool) -> None:
+    def __init__(
+        self, out: Path | None, pid: int, reading: int, checks: bool, links: bool = True
+    ) -> None:
         self.out = out
         """The output folder it links (known once it has checked, for `look_ahead`)."""
+        self._links = links
         self._owner = os.getpid()
         self._pid = pid
         self._reading = reading
@@ -67,8 +70,9 @@ class Ahead:
             answer = self._receive()
             if isinstance(answer, tuple):
                 self._checked = answer
-                inputs = answer[1]
-                if answer[0] is None and inputs is not None and inputs.listing is None:
+                last, inputs = answer
+                changed = last is None and inputs is not None and inputs.listing is None
+                if self._links and changed and inputs is not None:
                     self.out = Path(inputs.output[0])
             self._checks = False
         return self._checked
@@ -127,12 +131,14 @@ def look_ahead(config: Path, options: Mapping[str, object], link: bool) -> Ahead
 
     def work(pipe: BinaryIO) -> None:
         last, inputs = check(config, options)
-        pickle.dump((last, inputs), pipe, pickle.HIGHEST_PROTOCOL)
+        # Nothing changed: the build is not made (and one made all the same, with
+        # --strict, looks at the output itself), so 24,000 signatures need not travel.
+        pickle.dump((last, None if last else inputs), pipe, pickle.HIGHEST_PROTOCOL)
         pipe.flush()
         if link and last is None and inputs is not None and inputs.listing is None:
             _list_and_link(Path(inputs.output[0]), owner, pipe)
 
-    return Ahead(None, *_fork(work), checks=True)
+    return Ahead(None, *_fork(work), checks=True, links=link)
 
 
 def link_ahead(out: Path) -> Ahead | None:

@@ -513,6 +513,20 @@ def test_a_check_beside_that_fails_is_made_here(
         assert _linking(started) == []
 
 
+def test_one_job_checks_beside_but_links_nothing(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, content, out = _built_watching_ahead(site, monkeypatch)
+    path = content / "variant-09.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe weather was mild that day.\n")
+    checks = recorded(monkeypatch, freshness, "check")
+    assert main(["build", "--config", str(site), "--jobs", "1"]) == 0
+    assert tree(out) == cold(site, tmp_path) and _beside(out) == []
+    assert _linking(started) == []
+    if cpu_count() >= 2:
+        assert checks == [] and len(started) == 2, "checked beside all the same"
+
+
 def test_links_ahead_of_a_failed_or_stateless_build_are_deleted(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
