@@ -443,7 +443,7 @@ def _built_watching_ahead(
 
 
 def _ahead_of_builds(monkeypatch: pytest.MonkeyPatch) -> list[Ahead]:
-    """Every folder the command line starts linking ahead of a build."""
+    """Every process the command line forks ahead of a build (to check, then link)."""
     started: list[Ahead] = []
 
     def spy(config: Path, options: dict[str, object], link: bool) -> Ahead | None:
