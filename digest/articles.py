@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TypeGuard
 
-from digest.analysis import Analyser, Analysis, Job, Problem, analyse_all
-from digest.cache import Cache
+from digest.analysis import Analyser, Analysis, Job, Problem, Sentences, analyse_all, store
+from digest.cache import Cache, companion
 from digest.config import Site
 from digest.corpus import EMPTY, Corpus, Entry, Item, assemble
 from digest.errors import DigestError
@@ -38,6 +39,7 @@ class ArticleStore:
         self._cache = cache
         self._fresh = fresh
         self._loaded: OrderedDict[str, Analysis] = OrderedDict()
+        self._sentences: OrderedDict[str, Sentences] = OrderedDict()
         self._files = files
         self._analyser: Analyser | None = None
 
@@ -54,6 +56,24 @@ class ArticleStore:
                 self._loaded.popitem(last=False)
         return found
 
+    def sentence(self, entry: Entry, index: int) -> tuple[str, str]:
+        """Text and HTML of one sentence of the article `entry` stands for: from its
+        analysis when at hand, else from the sentences stored beside it."""
+        found = self._fresh.get(entry.key) or self._loaded.get(entry.key)
+        if found is not None:
+            sentence = found.article.sentences[index]
+            return sentence.text, sentence.html
+        sentences = self._sentences.get(entry.key)
+        if sentences is None:
+            loaded = self._cache.load(companion(entry.key))
+            if not _whole(loaded, entry.sentence_count):
+                sentence = self.get(entry).article.sentences[index]
+                return sentence.text, sentence.html
+            sentences = self._sentences[entry.key] = loaded
+            if len(self._sentences) > RECENT:
+                self._sentences.popitem(last=False)
+        return sentences[index]
+
     def _analyse(self, entry: Entry) -> Analysis:
         path, label = self._files[entry.key]
         if self._analyser is None:
@@ -61,8 +81,13 @@ class ArticleStore:
         result = self._analyser.analyse(Path(path), label, Path(path).read_bytes(), entry.key)
         if isinstance(result, Problem) or result.entry != entry:
             raise DigestError("changed while the site was being built; build again", label)
-        self._cache.store(entry.key, result)
+        store(self._cache, result)
         return result
+
+
+def _whole(loaded: object, count: int) -> TypeGuard[Sentences]:
+    """Whether a stored entry is an article's sentences, all `count` of them."""
+    return isinstance(loaded, tuple) and len(loaded) == count
 
 
 def read_all(

@@ -188,7 +188,7 @@ def _prepare_site(
 
         def text_of(ref: SentenceRef) -> str:
             entry = corpus.entries[corpus.number[ref.article]]
-            return store.get(entry).article.sentences[ref.index].text
+            return store.sentence(entry, ref.index)[0]
 
         summaries, ranks = summarise(
             corpus,

@@ -269,10 +269,12 @@ class Cache:
     def prune(self) -> None:
         """Drop entries this build did not use, so the folder does not grow with edits.
         A pack goes when none of its entries is used; one that is mostly unused (its
-        articles edited or deleted) is written again with only the used ones."""
+        articles edited or deleted) is written again with only the used ones. An
+        entry's companion is kept with it."""
         self.flush()
         if self.folder is None or not self.folder.is_dir():
             return
+        self.used.update([companion(key) for key in self.used])
         packs = self._index()
         heads, _ = self._heads()
         for path in list(self.folder.iterdir()):  # (a pack written again lands here)
@@ -295,6 +297,13 @@ class Cache:
             self.store_pack(kept)
         if not used or self._index().get(used[0][0], ("",))[0] != path.name:
             path.unlink(missing_ok=True)
+
+
+def companion(key: str) -> str:
+    """The key of a smaller entry stored beside the entry `key`, which lives and dies
+    with it (an article's sentences beside its whole analysis). Its last character is
+    not a hex digit, so it is never the key of an entry of its own."""
+    return f"{key[:-1]}s"
 
 
 _HEADS = "packs.index"

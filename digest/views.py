@@ -92,8 +92,7 @@ class Views:
         key = (entry.key, ref.index)
         found = self._known.get(key)
         if found is None:
-            sentence = self.analysis(number).article.sentences[ref.index]
-            found = (sentence.text, sentence.html)
+            found = self._store.sentence(entry, ref.index)
         if remember:
             self.sentences[key] = found
         return found

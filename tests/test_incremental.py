@@ -24,9 +24,11 @@ import digest.freshness as freshness
 import digest.state as state_module
 from digest.ahead import Ahead, look_ahead
 from digest.analysis import cpu_count
+from digest.articles import read_all
 from digest.build import build
-from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, versions
+from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, companion, versions
 from digest.cli import main
+from digest.config import load_config
 from digest.state import StateStore
 from tests.conftest import SiteMaker, recorded
 
@@ -76,7 +78,7 @@ def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path)
     out = site.parent / "public"
     build(site, jobs=2)  # the pool computes and caches every article
     assert tree(out) == cold(site, tmp_path)
-    assert len(analyses(site).stored()) == len(SEEDS) + 16
+    assert stored_articles(site) == len(SEEDS) + 16
     packs = list((site.parent / FOLDER / "analysis").glob("*.pack"))
     assert 2 <= len(packs) < len(SEEDS) + 16  # the workers stored them in a few files
 
@@ -104,6 +106,41 @@ def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path)
 
 def analyses(site: Path) -> Cache:
     return Cache(site.parent / FOLDER, "analysis", b"")
+
+
+def stored_articles(site: Path) -> int:
+    """How many articles the cache holds, each with its sentences stored beside it."""
+    stored = analyses(site).stored()
+    whole = {key for key in stored if key != companion(key)}
+    assert stored - whole == {companion(key) for key in whole}
+    return len(whole)
+
+
+@pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")
+def test_sentences_come_without_loading_whole_analyses(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Topic summaries and topic pages quote sentences of most articles; the store
+    gives them from the small entry beside each analysis, and falls back to the
+    analysis when that entry is damaged."""
+    cache = Cache(site.parent / FOLDER, "analysis", b"store")
+    corpus, store, _ = read_all(load_config(site), lambda problem: None, cache, jobs=2)
+    expected = {
+        entry.key: [(s.text, s.html) for s in store.get(entry).article.sentences]
+        for entry in corpus.entries
+    }
+    # A rebuild's store: the articles are known, their analyses not loaded.
+    _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
+    loads = recorded(monkeypatch, cache, "load")
+    for entry in corpus.entries:
+        sentences = [store.sentence(entry, n) for n in range(entry.sentence_count)]
+        assert sentences == expected[entry.key]
+    assert {key for (key,) in loads} == {companion(e.key) for e in corpus.entries}
+
+    damaged = corpus.entries[0]
+    cache.store(companion(damaged.key), (("cut", "short"),))
+    _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
+    assert store.sentence(damaged, 1) == expected[damaged.key][1]
 
 
 @pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")
@@ -140,7 +177,7 @@ def test_packs_of_deleted_articles_shrink_and_go(site: Path, tmp_path: Path) -> 
     build(site, jobs=2)
     assert tree(site.parent / "public") == cold(site, tmp_path)
     # What is left of the packs holds the three articles, and nothing much else.
-    assert len(analyses(site).stored()) == len(kept)
+    assert stored_articles(site) == len(kept)
     assert sum(p.stat().st_size for p in folder.glob("*.pack")) < size / 3
     shutil.rmtree(site.parent / "public")  # every page needs its article again
     build(site, jobs=2)
@@ -176,7 +213,7 @@ def test_a_corrupt_pack_is_recomputed(site: Path, tmp_path: Path) -> None:
     shutil.rmtree(site.parent / "public")
     build(site, jobs=2)
     assert tree(site.parent / "public") == cold(site, tmp_path)
-    assert len(analyses(site).stored()) == len(SEEDS) + 16
+    assert stored_articles(site) == len(SEEDS) + 16
 
 
 def test_corrupt_cache_entries_are_recomputed(site: Path, tmp_path: Path) -> None:
@@ -207,11 +244,10 @@ def test_a_corrupt_state_is_ignored(site: Path, tmp_path: Path) -> None:
 
 def test_the_cache_drops_entries_no_article_uses(site: Path) -> None:
     build(site, jobs=1)
-    folder = site.parent / FOLDER / "analysis"
-    before = len(list(folder.glob("*.pickle")))
+    before = stored_articles(site)
     (site.parent / "content" / "variant-00.md").unlink()
     build(site, jobs=1)
-    assert len(list(folder.glob("*.pickle"))) == before - 1
+    assert stored_articles(site) == before - 1  # its sentences went with it
 
 
 def test_library_versions_are_the_installed_ones() -> None:
