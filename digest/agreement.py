@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from digest.corpus import Corpus
-from digest.facts import Ints
+from digest.facts import Hashes, Ints
 from digest.models import SentenceRef
 from digest.overlaps import NONE, Overlaps, shared_stems
 from digest.rows import distinct, gather, ranges, starts
@@ -45,6 +45,9 @@ _PROBES = 8
 _PROBE_DF = 64
 """A stem in more sentences than this is too common to propose candidates: the cost per
 sentence stays bounded however large the site grows."""
+_PACKED = 2**63
+_PACKED_PAIRS = 2**31
+"""Below these, sort keys are packed in one 64-bit number, and pairs in 32 bits."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,25 +208,42 @@ def _statements(corpus: Corpus) -> tuple[Ints, Ints, Ints]:
     numbered in the order of their first sentence by (article id, index)."""
     lengths = np.diff(corpus.stem_start)
     eligible = np.flatnonzero(corpus.prose & (lengths >= MIN_SHARED))
-    article = corpus.article_of[eligible]
-    index = eligible - corpus.sentence_start[article]
-    order = eligible[np.lexsort((index, corpus.id_rank[article]))]
+    # In reference order: the articles by id, each one's sentences as they come.
+    counts = np.bincount(corpus.article_of[eligible], minlength=len(corpus.entries))
+    by_id = np.argsort(corpus.id_rank)
+    order = eligible[ranges(starts(counts)[by_id], counts[by_id])]
     keys = [corpus.stem_sets[order, 0], corpus.stem_sets[order, 1]]
-    by_key = np.lexsort((np.arange(len(order)), keys[1], keys[0], lengths[order]))
+    by_key = _same_keys_together(keys[0], keys[1], lengths[order])
     sorted_keys = np.stack([lengths[order][by_key], keys[0][by_key], keys[1][by_key]])
     new_group = np.ones(len(order), np.bool_)
     new_group[1:] = np.any(sorted_keys[:, 1:] != sorted_keys[:, :-1], axis=0)
     group = np.cumsum(new_group) - 1
     first = by_key[new_group]  # canonical index of each group's first sentence
+    by_first = np.argsort(first)
     number = np.empty(len(first), np.int64)
-    number[np.argsort(first)] = np.arange(len(first))
-    statement_of_canonical = np.empty(len(order), np.int64)
-    statement_of_canonical[by_key] = number[group]
+    number[by_first] = np.arange(len(first))
     statements = np.full(len(corpus.prose), -1, np.int64)
-    statements[order] = statement_of_canonical
-    canonical = np.argsort(statement_of_canonical, kind="stable")
-    member_start = starts(np.bincount(statement_of_canonical, minlength=len(first)))
-    return statements, member_start, order[canonical].astype(np.int32)
+    statements[order[by_key]] = number[group]
+    # Each group's sentences sit together in `by_key`, in canonical order: the groups
+    # taken in statement order are the sentences sorted by statement.
+    group_start = starts(np.bincount(group, minlength=len(first)))
+    sizes = np.diff(group_start)[by_first]
+    canonical = by_key[ranges(group_start[:-1][by_first], sizes)]
+    return statements, starts(sizes), order[canonical].astype(np.int32)
+
+
+def _same_keys_together(first: Hashes, second: Hashes, lengths: Ints) -> Ints:
+    """An order of the sentences with equal (length, stem-set name) together, each
+    group in canonical order. The name's first half almost always tells the groups
+    apart, and one stable sort by it is a third faster than sorting by all three; when
+    it does not (two sets alike in 64 bits), all three are sorted by."""
+    order = np.argsort(first, kind="stable")
+    a, b, n = first[order], second[order], lengths[order]
+    tied = a[1:] == a[:-1]
+    if np.any(tied & ((b[1:] != b[:-1]) | (n[1:] != n[:-1]))):
+        order = np.lexsort((np.arange(len(first)), second, first, lengths))
+    by_key: Ints = order
+    return by_key
 
 
 def _candidates(
@@ -237,7 +257,15 @@ def _candidates(
     other statement shares (at most _PROBES, each in at most _PROBE_DF statements)."""
     frequency = postings[stems]
     shared = np.flatnonzero(frequency > 1)
-    order = shared[np.lexsort((tie[stems[shared]], frequency[shared], owner[shared]))]
+    # By statement, then frequency, then stem: stems are numbered in the order of
+    # their hashes (`tie`), so one sort of the three packed in an integer, where they
+    # fit, orders them as sorting by the three in turn does, three times faster.
+    vocabulary = len(tie)
+    if (count + 1) ** 2 * vocabulary < _PACKED:
+        packed = (owner[shared] * (count + 1) + frequency[shared]) * vocabulary + stems[shared]
+        order = shared[np.argsort(packed)]
+    else:
+        order = shared[np.lexsort((tie[stems[shared]], frequency[shared], owner[shared]))]
     first = np.searchsorted(owner[order], owner[order], side="left")
     rank = np.arange(len(order)) - first
     probes = order[(rank < _PROBES) & (frequency[order] <= _PROBE_DF)]
@@ -247,8 +275,13 @@ def _candidates(
     holders = owner[by_stem][ranges(posting_start[stems[probes]], lengths)]
     asking = np.repeat(owner[probes], lengths)
     keep = holders > asking
-    pairs = distinct(asking[keep] * max(count, 1) + holders[keep])
-    return np.stack([pairs // max(count, 1), pairs % max(count, 1)], axis=1)
+    span = max(count, 1)
+    # Pairs as one number each; as 32-bit numbers, which sort in half the time, when
+    # they fit (a site of up to 46,000 distinct statements).
+    small = np.int32 if span * span < _PACKED_PAIRS else np.int64
+    pairs = distinct(asking[keep].astype(small) * span + holders[keep].astype(small))
+    pairs = pairs.astype(np.int64)
+    return np.stack([pairs // span, pairs % span], axis=1)
 
 
 def _crossing(

@@ -26,7 +26,7 @@ from digest.models import Article, SentenceRef, TopicCoverage
 from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import reporting_digests, source_counts, source_of_sentences
-from digest.rows import distinct
+from digest.rows import distinct, first_places, member
 from digest.syndication import (
     Syndication,
     detect,
@@ -143,8 +143,7 @@ class Comparison:
         independent source, in that order."""
         ordered = self.agreement.corpus.in_order(positions)
         sources = self.source_ids[ordered]
-        _, first = np.unique(sources, return_index=True)
-        chosen: Ints = ordered[np.sort(first)]
+        chosen: Ints = ordered[np.sort(first_places(sources))]
         return chosen
 
     @cached_property
@@ -182,7 +181,7 @@ class Comparison:
         statement = agreement.statement_of(ref)
         if statement >= 0:
             found = [p for p in map(agreement.corpus.find, others) if p is not None]
-            if np.isin(np.asarray(found, np.int64), agreement.group(statement)).any():
+            if member(np.asarray(found, np.int64), agreement.group(statement)).any():
                 return True
         quoted = self.quoted_with(ref)
         return bool(quoted) and not set(quoted).isdisjoint(others)
@@ -408,11 +407,12 @@ def _only_in(
     keep = corpus.prose[positions] & (corpus.words[positions] >= MIN_WORDS)
     keep &= comparison.counts[positions] == 1
     shared = corpus.positions(shared_quotes)
-    keep &= ~np.isin(positions, shared[shared >= 0])
+    keep &= ~member(positions, shared[shared >= 0])
     chosen = positions[keep]
     # Tens of thousands of candidates in a large topic, a few per source shown: each
     # source is numbered in name order, and its first few kept by array passes.
-    articles, article_row = np.unique(corpus.article_of[chosen], return_inverse=True)
+    articles = distinct(corpus.article_of[chosen])
+    article_row = np.searchsorted(articles, corpus.article_of[chosen])
     names = [corpus.entries[a].source for a in articles.tolist()]
     ordered = sorted(set(names))
     number = {name: n for n, name in enumerate(ordered)}

@@ -60,6 +60,27 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return ordered[keep]
 
 
+def member(values: npt.NDArray[Any], among: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Whether each of `values` is one of `among` (`np.isin`, by sorting; NumPy's
+    loads its masked-array module the first time, 15 ms of every build)."""
+    known = distinct(among)
+    if not len(known):
+        return np.zeros(len(values), np.bool_)
+    at = np.minimum(np.searchsorted(known, values), len(known) - 1)
+    found: npt.NDArray[np.bool_] = known[at] == values
+    return found
+
+
+def first_places(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Where each distinct value first occurs, in the order of the values
+    (`np.unique(..., return_index=True)[1]`)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new = np.ones(len(ordered), np.bool_)
+    new[1:] = ordered[1:] != ordered[:-1]
+    return order[new]
+
+
 def scramble(values: npt.NDArray[Any], salt: int = 0) -> npt.NDArray[Any]:
     """splitmix64: spreads every input bit over the whole 64-bit word; a different salt
     gives an independent scramble. Sums of scrambled values name a set in any order."""

@@ -28,7 +28,7 @@ import numpy.typing as npt
 from digest import containment
 from digest.facts import Flags, Ints
 from digest.models import Article
-from digest.rows import distinct, ranges
+from digest.rows import distinct, member, ranges
 
 if TYPE_CHECKING:
     from digest.corpus import Corpus
@@ -298,7 +298,7 @@ def _candidates(start: Ints, values: Shingles, among: Flags | None = None) -> Pa
     owner = np.repeat(np.arange(count, dtype=np.int64), sketched)
     sketch = values[ranges(start[:-1], sketched)]
     if among is not None:
-        wanted = np.isin(sketch, sketch[among[owner]])
+        wanted = member(sketch, sketch[among[owner]])
         sketch, owner = sketch[wanted], owner[wanted]
     by_value = np.lexsort((owner, sketch))
     sketch, owner = sketch[by_value], owner[by_value]

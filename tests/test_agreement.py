@@ -12,9 +12,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
+import digest.agreement as agreement
 import digest.beside as beside_module
 from digest import overlaps, syndication
 from digest.agreement import (
@@ -128,6 +130,30 @@ def test_lookups_in_many_chunks_give_the_same_agreement(monkeypatch: pytest.Monk
     assert (chunked.overlaps.counts == whole.overlaps.counts).all()
     assert (chunked.overlaps.shared == whole.overlaps.shared).all()
     assert any(b in chunked.of(a) for a, b, same in pairs if same)
+
+
+def test_packed_sort_keys_order_as_sorting_by_each_key_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Keys are packed into one number for a single sort where they fit; sorting by
+    # each key in turn (a site too large to pack) finds the same agreement.
+    index, pairs = load()
+    packed = compare(index)
+    monkeypatch.setattr(agreement, "_PACKED", 0)
+    monkeypatch.setattr(agreement, "_PACKED_PAIRS", 0)
+    apart = compare(index)
+    assert (apart.links == packed.links).all() and (apart.members == packed.members).all()
+    assert (apart.statement == packed.statement).all()
+    assert any(b in packed.of(a) for a, b, same in pairs if same)
+
+
+def test_statements_alike_in_the_first_half_of_their_name_stay_apart() -> None:
+    first = np.array([7, 3, 7, 7, 3], np.uint64)
+    second = np.array([1, 2, 9, 1, 2], np.uint64)  # 7/1 and 7/9: two sets, one half alike
+    lengths = np.array([4, 5, 4, 4, 5])
+    order = agreement._same_keys_together(first, second, lengths)
+    assert order.tolist() == np.lexsort((np.arange(5), second, first, lengths)).tolist()
+    assert agreement._same_keys_together(first, first, lengths).tolist() == [1, 4, 0, 2, 3]
 
 
 def _refused(message: str) -> type:
