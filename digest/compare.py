@@ -335,7 +335,7 @@ class TopicBasics:
 
 def topic_basics(topic: TopicCoverage, corpus: Corpus, related: Related) -> TopicBasics:
     inside = np.zeros(len(corpus.prose), np.bool_)
-    inside[np.asarray(topic.positions, np.int64)] = True
+    inside[topic.positions] = True
     return TopicBasics(
         key_quotes=_key_quotes(inside, related),
         timeline=_timeline(topic, corpus),
@@ -403,7 +403,7 @@ def _only_in(
     how many independent sources the topic has."""
     if independent < 2:
         return ()  # With one source, everything is "only in" it: nothing to compare.
-    positions = corpus.in_order(np.asarray(topic.positions, np.int64))
+    positions = corpus.in_order(topic.positions)
     keep = corpus.prose[positions] & (corpus.words[positions] >= MIN_WORDS)
     keep &= comparison.counts[positions] == 1
     shared = corpus.positions(shared_quotes)

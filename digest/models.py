@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, Literal, NamedTuple, TypeVar
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from digest.facts import Ints
 
 Record = TypeVar("Record", bound=type)
 
@@ -142,9 +145,10 @@ class TopicCoverage:
     keywords: tuple[str, ...]
     articles: tuple[str, ...]
     """Ids of member articles, newest first (undated last)."""
-    positions: tuple[int, ...]
+    positions: Ints = field(compare=False)
     """Every sentence assigned to the topic, in article then sentence order, by its
-    site-wide position in the corpus (`Corpus.ref` names it)."""
+    site-wide position in the corpus (`Corpus.ref` names it): an array, as every
+    stage that reads it passes over it with NumPy (a large topic has 100,000)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,7 @@ class Keys:
         if found is None:
             corpus = self.records.corpus
             topic = next(t for t in self.records.coverage if t.slug == slug)
-            positions = np.asarray(topic.positions, np.int64)
+            positions = topic.positions
             article = corpus.article_of[positions]
             index = (positions - corpus.sentence_start[article]).astype(np.uint64)
             named = scramble(corpus.texts[positions] ^ scramble(index, 5))

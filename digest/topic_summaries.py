@@ -52,7 +52,7 @@ def summarise(
     for topic in coverage:
         settings = config.for_topic(overrides.get(topic.slug, SummaryOverride()))
         summariser = Summariser(settings, terms, comparison.terms, topic.keywords)
-        positions = np.asarray(topic.positions, np.int64)
+        positions = topic.positions
         positions = positions[corpus.prose[positions]] if len(positions) else positions
         counts = comparison.counts[positions] if len(positions) else positions
         support = (counts - 1) / max(1, sources[topic.slug] - 1)

@@ -100,7 +100,9 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
                 [np.arange(corpus.sentence_start[n], corpus.sentence_start[n + 1]) for n in forced]
             )
             hit = np.concatenate([hit, whole[corpus.prose[whole]]])
-        hit = hit[np.lexsort((hit, rank[article_of[hit]]))]
+        # Newest article first, then by position: one sort of the two packed together.
+        span = max(1, len(corpus.prose))
+        hit = np.sort(rank[article_of[hit]] * span + hit) % span
         coverage.append(
             TopicCoverage(
                 topic.slug,
@@ -108,7 +110,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
                 topic.description,
                 topic.keywords,
                 tuple(entries[n].id for n in members[topic.slug]),
-                tuple(hit.tolist()),
+                hit,
             )
         )
     return tuple(coverage)
