@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 import numpy as np
@@ -62,6 +64,10 @@ class Related:
     quote_groups: tuple[QuoteGroup, ...]
     quote_positions: tuple[Ints, Ints]
     """See `Comparison.quote_positions`."""
+
+
+_QUOTATIONS, _REF = attrgetter("quotations"), itemgetter(0)
+"""A quotation group's quotations, and a quotation's reference, read in C."""
 
 
 def quotations_key(corpus: Corpus) -> str:
@@ -257,8 +263,9 @@ def compare_beside(
         # All that needs no agreement is done while it is computed (a rebuild of a
         # large site waits for it otherwise).
         source_ids = source_of_sentences(corpus, syndication.original)
-        where = corpus.positions([q.ref for g in groups for q in g.quotations])
-        owner = np.repeat(np.arange(len(groups)), [len(g.quotations) for g in groups])
+        quoted = list(map(_QUOTATIONS, groups))
+        where = corpus.positions(list(map(_REF, chain.from_iterable(quoted))))
+        owner = np.repeat(np.arange(len(groups)), list(map(len, quoted)))
         quote_positions = (where[where >= 0], owner[where >= 0])
         sources = {e.id: e.source for e in corpus.entries}
         quoting = _shared_quotations(corpus, *quote_positions, len(groups))

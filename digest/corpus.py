@@ -19,6 +19,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
@@ -63,6 +65,10 @@ class Entry(NamedTuple):
     card: str
     """A digest of what lists show of the article (title, source, date, author, link,
     topics, summary): an edit elsewhere in its text leaves lists as they are."""
+
+
+_ARTICLE, _INDEX = itemgetter(0), itemgetter(1)
+"""A `SentenceRef`'s fields, read in C."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +129,10 @@ class Corpus:
     def positions(self, refs: Sequence[SentenceRef]) -> Ints:
         """`find` for many references at once, -1 where the corpus lacks one: a hundred
         thousand quotations are looked up in milliseconds, not a tenth of a second."""
-        number = self.number
-        article = np.fromiter((number.get(r.article, -1) for r in refs), np.int64, len(refs))
-        index = np.fromiter((r.index for r in refs), np.int64, len(refs))
+        # Mapped in C (no Python frame per reference): tens of thousands each build.
+        found_in = map(self.number.get, map(_ARTICLE, refs), repeat(-1))
+        article = np.fromiter(found_in, np.int64, len(refs))
+        index = np.fromiter(map(_INDEX, refs), np.int64, len(refs))
         known = article >= 0
         row = np.where(known, article, 0)
         start = self.sentence_start[row].astype(np.int64)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -23,6 +25,9 @@ from digest.rows import scramble, segment_sums
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
 from digest.views import Records, newest
+
+_SUMMARY = attrgetter("summary")
+"""An entry's summary indices, read in C."""
 
 
 def digest_of(*parts: object) -> str:
@@ -107,10 +112,11 @@ class Keys:
         corpus = records.corpus
         groups = records.comparison.copy_groups
         entries = corpus.entries
-        sizes = np.fromiter((len(e.summary) for e in entries), np.int64, len(entries))
+        summaries = list(map(_SUMMARY, entries))
+        sizes = np.fromiter(map(len, summaries), np.int64, len(entries))
         offsets = np.zeros(len(entries) + 1, np.int64)
         np.cumsum(sizes, out=offsets[1:])
-        flat = np.fromiter((i for e in entries for i in e.summary), np.int64, int(offsets[-1]))
+        flat = np.fromiter(chain.from_iterable(summaries), np.int64, int(offsets[-1]))
         owner = np.repeat(np.arange(len(entries)), sizes)
         rank = np.arange(len(flat)) - offsets[owner]
         positions = corpus.sentence_start[owner] + flat

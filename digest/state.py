@@ -11,8 +11,9 @@ and gives the same site.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter, getitem
 from pathlib import Path
 from typing import Any
 
@@ -154,9 +155,10 @@ class StateStore:
             return State()  # a column file lost or damaged
         grouped = state.grouped
         if saved.groups is not None and grouped is not None:
+            quotations = list(map(_QUOTATIONS, ordered))
             groups = tuple(
-                QuoteGroup(tuple(ordered[n].quotations[i] for n, i in places), speaker)
-                for places, speaker in saved.groups
+                QuoteGroup(tuple(map(getitem, map(quotations.__getitem__, n), i)), speaker)
+                for n, i, speaker in _columns_of(saved.groups)
             )
             grouped = Grouped(grouped.key, groups)
             self._places = (groups, saved.groups, tuple(e.id for e in ordered))
@@ -250,6 +252,18 @@ class StateStore:
     def finish(self) -> None:
         """Wait for the writes, and drop the files of states before."""
         self._cache.prune()
+
+
+_QUOTATIONS = attrgetter("quotations")
+
+
+def _columns_of(groups: _Groups) -> Iterator[tuple[tuple[int, ...], tuple[int, ...], str | None]]:
+    """Each stored group as the entry numbers of its quotations, their numbers among
+    their entry's quotations, and its speaker: so that the 50,000 quotations of a
+    large site are looked up by `map` in C, not one Python step each."""
+    for places, speaker in groups:
+        numbers, indices = zip(*places, strict=True) if places else ((), ())
+        yield numbers, indices, speaker
 
 
 def _checksum(article_id: str) -> int:

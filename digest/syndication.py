@@ -149,7 +149,7 @@ def detect(
     copies: list[tuple[int, int]] = []
     changed = None
     if known is not None:
-        changed = np.fromiter((k in fresh for k in keys), np.bool_, len(keys))
+        changed = np.fromiter(map(fresh.__contains__, keys), np.bool_, len(keys))
     pairs = _candidates(start, values, changed)
     if len(pairs) >= containment.FROM:
         pairs = pairs[containment.could_be_copies(pairs, start, values, threshold)]
@@ -163,7 +163,7 @@ def detect(
         keep = (a >= 0) & (b >= 0)
         keep[keep] = ~changed[a[keep]] & ~changed[b[keep]]
         copies += zip(a[keep].tolist(), b[keep].tolist(), strict=True)
-        found += (before[n] for n in np.flatnonzero(keep).tolist())
+        found += map(before.__getitem__, np.flatnonzero(keep).tolist())
     measured = measure_copies(corpus, pairs, threshold) if measure is None else measure(pairs)
     copies += measured
     for x, y in measured:

@@ -88,6 +88,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
     counts = np.diff(corpus.topic_start)
     sentence_of = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
     article_of = corpus.article_of
+    ids = [e.id for e in entries]
     coverage = []
     for number, topic in enumerate(topics):
         hit = sentence_of[corpus.topic_ids == number]
@@ -109,7 +110,7 @@ def cover(topics: Sequence[TopicConfig], corpus: Corpus) -> tuple[TopicCoverage,
                 topic.name,
                 topic.description,
                 topic.keywords,
-                tuple(entries[n].id for n in members[topic.slug]),
+                tuple(map(ids.__getitem__, members[topic.slug])),
                 hit,
             )
         )
