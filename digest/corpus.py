@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, Protocol
 
 import numpy as np
@@ -69,6 +69,9 @@ class Entry(NamedTuple):
 
 _ARTICLE, _INDEX = itemgetter(0), itemgetter(1)
 """A `SentenceRef`'s fields, read in C."""
+_DATE = attrgetter("date")
+UNDATED = 10**7
+"""The day number of no date: after every real one (date.max is day 3,652,059)."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,13 @@ class Corpus:
         once per build for the topics, the plan and the search index."""
         entries = self.entries
         return tuple(sorted(range(len(entries)), key=lambda n: newest_first(entries[n])))
+
+    @cached_property
+    def ordinals(self) -> Ints:
+        """Each article's date as a day number; undated articles after every date."""
+        dates = map(_DATE, self.entries)
+        days = (UNDATED if d is None else d.toordinal() for d in dates)
+        return np.fromiter(days, np.int64, len(self.entries))
 
     @cached_property
     def id_rank(self) -> Ints:

@@ -26,15 +26,13 @@ from digest.rows import distinct, ranges, scramble, segment_sums
 
 def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
     """Per sentence position, a number for the independent source it stands for."""
-    names: dict[str, int] = {}
-    number = corpus.number
-    per_article = np.array(
-        [
-            names.setdefault(corpus.entries[number[original.get(e.id, e.id)]].source, len(names))
-            for e in corpus.entries
-        ],
-        np.int64,
-    )
+    ids = [e.id for e in corpus.entries]
+    outlets = [e.source for e in corpus.entries]
+    originals = map(corpus.number.__getitem__, map(original.get, ids, ids))
+    sources = list(map(outlets.__getitem__, originals))
+    # Numbered in the order they first stand for an article.
+    names = {name: n for n, name in enumerate(dict.fromkeys(sources))}
+    per_article = np.fromiter(map(names.__getitem__, sources), np.int64, len(sources))
     result: Ints = per_article[corpus.article_of]
     return result
 

@@ -89,7 +89,8 @@ class Syndication:
     def independent(self, article_ids: Sequence[str], source_of: Mapping[str, str]) -> int:
         """How many independent sources the articles are: copies count once, and so do
         several articles of one outlet."""
-        return len({source_of[self.original.get(a, a)] for a in article_ids})
+        originals = map(self.original.get, article_ids, article_ids)
+        return len(set(map(source_of.__getitem__, originals)))
 
 
 def group_digests(syndication: Syndication, source_of: Mapping[str, str]) -> dict[str, str]:
@@ -250,8 +251,7 @@ def _groups(
     count = len(entries)
     ids = [e.id for e in entries]
     by_id = corpus.id_rank.astype(np.int64)
-    dates = np.fromiter((e.date.toordinal() if e.date else 10**7 for e in entries), np.int64, count)
-    ranked = np.lexsort((by_id, dates))
+    ranked = np.lexsort((by_id, corpus.ordinals))
     rank = np.empty(count, np.int64)
     rank[ranked] = np.arange(count)
     pairs = np.asarray(copies, np.int64).reshape(-1, 2)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from bs4 import BeautifulSoup
@@ -11,6 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.build import build
+from digest.compare import _timeline
+from digest.corpus import Corpus
+from digest.models import TopicCoverage
 from digest.syndication import _contained
 from tests.conftest import SiteMaker
 
@@ -182,3 +187,34 @@ def test_only_in_is_empty_when_the_topic_has_one_independent_source(
     (topic,) = data["topics"]
     assert topic["independent_sources"] == 1
     assert topic["only_in"] == []
+
+
+class _Dated(NamedTuple):
+    id: str
+    date: dt.date | None
+
+
+class _Articles:
+    """What a topic's timeline reads of a corpus, made as `Corpus` makes it."""
+
+    def __init__(self, entries: list[_Dated]) -> None:
+        self.entries = tuple(entries)
+        self.number = Corpus.number.func(self)  # type: ignore[arg-type]
+        self.ordinals = Corpus.ordinals.func(self)  # type: ignore[arg-type]
+        self.id_rank = Corpus.id_rank.func(self)  # type: ignore[arg-type]
+
+
+@given(st.lists(st.tuples(st.text("abc", min_size=1, max_size=3), st.none() | st.integers(1, 4))))
+def test_a_timeline_is_its_articles_by_day_then_id_undated_last(
+    articles: list[tuple[str, int | None]],
+) -> None:
+    dated = {name: None if day is None else dt.date(2022, 1, day) for name, day in articles}
+    corpus = _Articles([_Dated(name, date) for name, date in dated.items()])
+    topic = TopicCoverage("t", "T", "", ("k",), tuple(reversed(dated)), np.zeros(0, np.int64))
+    days: dict[dt.date | None, list[str]] = {}
+    for name, date in dated.items():
+        days.setdefault(date, []).append(name)
+    expected = [(d, sorted(days[d])) for d in sorted(d for d in days if d is not None)]
+    expected += [(None, sorted(days[None]))] if None in days else []
+    timeline = _timeline(topic, corpus)  # type: ignore[arg-type]
+    assert [(day.date, list(day.articles)) for day in timeline] == expected

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from digest import containment, syndication
 from digest.bitmaps import shared_at_most
 from digest.compare import compare_corpus, corpus_of
+from digest.corpus import Corpus
 from digest.rows import starts
 from digest.terms import Terms
 from tests.test_agreement import WIRE_STORY, _articles, wire_copies
@@ -103,13 +104,15 @@ def test_copies_found_with_the_bound_are_those_the_count_finds(
 
 
 class _Listed:
-    """What grouping copies reads of a corpus: its entries and their order by id."""
+    """What grouping copies reads of a corpus: its entries, their order by id, and
+    their dates as day numbers (as `Corpus` gives them)."""
 
     def __init__(self, entries: list[_Entry]) -> None:
         self.entries = entries
         order = sorted(range(len(entries)), key=lambda n: entries[n].id)
         self.id_rank = np.empty(len(entries), np.int32)
         self.id_rank[order] = np.arange(len(entries), dtype=np.int32)
+        self.ordinals = Corpus.ordinals.func(self)  # type: ignore[arg-type]
 
 
 class _Entry(NamedTuple):
