@@ -29,6 +29,7 @@ from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, companion, versions
 from digest.cli import main
 from digest.config import load_config
+from digest.models import SentenceRef
 from digest.state import StateStore
 from tests.conftest import SiteMaker, recorded
 
@@ -680,3 +681,30 @@ def test_quotation_groups_kept_are_stored_without_looking_up_their_places(
     build(site, jobs=1)  # from the state the last build stored
     assert len(looked) == 2
     assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_stored_entries_come_back_as_the_records_they_were(site: Path) -> None:
+    # Shards hold entries as plain tuples (loaded several times faster than named
+    # tuples) and make the records again; a damaged shard is not taken.
+    build(site, jobs=1)
+    corpus = load_corpus(site)
+    entries = corpus.entries
+    assert sum(len(e.quotations) for e in entries) > 10
+    again = state_module._unpacked(state_module._packed(entries))
+    assert again == list(entries)
+    assert {type(q) for e in again or () for q in e.quotations} == {state_module.Quotation}
+    assert {type(q.ref) for e in again or () for q in e.quotations} == {SentenceRef}
+    assert {type(e) for e in again or ()} == {type(entries[0])}
+    _, rows, counts, flat = state_module._packed(entries)
+    assert state_module._unpacked(("entries 2", rows, counts, flat[:-1])) is None
+    assert state_module._unpacked(("entries 2", rows[1:], counts, flat)) is None
+    assert state_module._unpacked(tuple(entries)) is None  # the format before
+
+
+def load_corpus(site: Path) -> Any:
+    """The corpus the site's last build stored."""
+    from digest.build import _ANALYSIS_CONFIG
+
+    config = load_config(site).config
+    context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
+    return StateStore(site.parent / FOLDER, context.encode()).load().corpus
