@@ -115,8 +115,20 @@ def _shortlist(corpus: Corpus, positions: Ints, support: np.ndarray) -> Ints:
     article = corpus.article_of[positions]
     index = positions - corpus.sentence_start[article]
     score = central + LEAD_WEIGHT / (1 + index) + AGREEMENT_WEIGHT * support
-    order = np.lexsort((index, corpus.id_rank[article], -score))
-    kept: Ints = np.sort(order[:SHORTLIST])
+    return best(score, corpus.id_rank[article], index, SHORTLIST)
+
+
+def best(score: np.ndarray, rank: Ints, index: Ints, count: int) -> Ints:
+    """The `count` best by score, then rank, then index, as indices in their original
+    order. Those scoring at least the count-th best score (ties included) are found in
+    one pass, and only they are sorted: a large topic has 100,000 candidates."""
+    if len(score) > count:
+        least = np.partition(score, len(score) - count)[len(score) - count]
+        among = np.flatnonzero(score >= least)
+    else:
+        among = np.arange(len(score))
+    order = among[np.lexsort((index[among], rank[among], -score[among]))]
+    kept: Ints = np.sort(order[:count])
     return kept
 
 

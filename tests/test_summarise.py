@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.config import Settings
 from digest.models import SentenceRef
 from digest.summarise import Candidate, Summariser, similarity
 from digest.terms import Terms
+from digest.topic_summaries import best
 
 TERMS = Terms()
 
@@ -138,3 +142,18 @@ def test_article_summaries_are_the_sentences_each_analysis_chose() -> None:
     assert len(summaries) == 3 and "outlet-3" not in summaries
     with pytest.raises(KeyError):
         summaries["outlet-3"]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 9)), max_size=40),
+    st.integers(1, 12),
+)
+def test_the_shortlist_is_the_best_by_score_then_rank_then_index(
+    rows: list[tuple[int, int, int]], count: int
+) -> None:
+    score = np.array([r[0] / 4 for r in rows], np.float64)
+    rank = np.array([r[1] for r in rows], np.int64)
+    index = np.array([r[2] for r in rows], np.int64)
+    everything = np.lexsort((index, rank, -score))  # the whole sort, for reference
+    expected = sorted(everything[:count].tolist())
+    assert best(score, rank, index, count).tolist() == expected
