@@ -67,7 +67,7 @@ class Related:
 
 
 _QUOTATIONS, _REF, _ID = attrgetter("quotations"), itemgetter(0), attrgetter("id")
-"""A quotation group's quotations, and a quotation's reference, read in C."""
+"""A quotation group's quotations, a quotation's reference, an entry's id: read in C."""
 
 
 def quotations_key(corpus: Corpus) -> str:
