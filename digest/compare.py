@@ -442,8 +442,8 @@ def _timeline(topic: TopicCoverage, corpus: Corpus) -> tuple[Day, ...]:
         return ()
     rows = np.fromiter(map(corpus.number.__getitem__, topic.articles), np.int64, count)
     days = corpus.ordinals[rows]
-    rows = rows[np.argsort(days * len(corpus.entries) + corpus.id_rank[rows])]
-    days = corpus.ordinals[rows]
+    order = np.argsort(days * len(corpus.entries) + corpus.id_rank[rows])
+    rows, days = rows[order], days[order]
     ends = [*np.flatnonzero(days[1:] != days[:-1]).tolist(), count - 1]
     ids = list(map(_ID, map(corpus.entries.__getitem__, rows.tolist())))
     timeline = []
