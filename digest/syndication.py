@@ -19,7 +19,7 @@ import re
 import zlib
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,6 +74,48 @@ class Copies(Mapping[str, tuple[str, ...]]):
         return (Copies, (self.groups,))
 
 
+class KeyPairs:
+    """Pairs of articles by their analysis keys: each key once, and the pairs as rows of
+    two numbers into them. (As a set of key tuples, a site whose wire stories run in
+    forty outlets held 44,000 pairs, and every rebuild looked up 88,000 keys and made
+    as many tuples to carry them over: 0.05 s.) Equal when they hold the same pairs."""
+
+    __slots__ = ("keys", "rows")
+
+    def __init__(self, keys: Sequence[str] = (), rows: Pairs | None = None) -> None:
+        self.keys = tuple(keys)
+        self.rows: Pairs = np.zeros((0, 2), np.int64) if rows is None else rows
+
+    @staticmethod
+    def of(keys: Sequence[str], rows: Pairs) -> KeyPairs:
+        """The pairs `rows` (numbers into `keys`), keeping only the keys they use."""
+        used = distinct(rows.ravel())
+        at = np.searchsorted(used, rows)
+        return KeyPairs([keys[n] for n in used.tolist()], at.astype(np.int64))
+
+    def as_set(self) -> frozenset[tuple[str, str]]:
+        keys = self.keys
+        return frozenset(
+            (keys[a], keys[b]) if keys[a] < keys[b] else (keys[b], keys[a])
+            for a, b in self.rows.tolist()
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, KeyPairs) and self.as_set() == other.as_set()
+
+    def __hash__(self) -> int:
+        return hash(self.as_set())
+
+    def __reduce__(self) -> tuple[type[KeyPairs], tuple[tuple[str, ...], Pairs]]:
+        return (KeyPairs, (self.keys, self.rows))
+
+
+NO_PAIRS = KeyPairs()
+
+
 @dataclass(frozen=True, slots=True)
 class Syndication:
     """Groups of articles that are copies of one text."""
@@ -81,7 +123,7 @@ class Syndication:
     original: Mapping[str, str]
     """Article id -> the id of the copy that stands for its group (itself when alone)."""
     copies: Copies
-    pairs: frozenset[tuple[str, str]] = frozenset()
+    pairs: KeyPairs = NO_PAIRS
     """Every pair of copies found, by the articles' analysis keys: whether two texts are
     copies depends on the two texts alone, so the next build reuses these answers for
     every pair of unchanged articles."""
@@ -147,30 +189,29 @@ def detect(
     entries = corpus.entries
     start, values = corpus.shingle_start, corpus.shingles
     keys = [e.key for e in entries]
-    copies: list[tuple[int, int]] = []
     changed = None
     if known is not None:
         changed = np.fromiter(map(fresh.__contains__, keys), np.bool_, len(keys))
     pairs = _candidates(start, values, changed)
     if len(pairs) >= containment.FROM:
         pairs = pairs[containment.could_be_copies(pairs, start, values, threshold)]
-    found: list[tuple[str, str]] = []
+    kept = np.zeros((0, 2), np.int64)
+    same = False
     if known is not None and changed is not None:
         # Pairs of two unchanged articles are copies as before (thousands: in arrays).
         number = {k: n for n, k in enumerate(keys)}
-        before = list(known.pairs)
-        flat = map(number.get, chain.from_iterable(before), repeat(-1))
-        a, b = np.fromiter(flat, np.int64, 2 * len(before)).reshape(-1, 2).T
-        keep = (a >= 0) & (b >= 0)
-        keep[keep] = ~changed[a[keep]] & ~changed[b[keep]]
-        copies += zip(a[keep].tolist(), b[keep].tolist(), strict=True)
-        found += map(before.__getitem__, np.flatnonzero(keep).tolist())
+        before = known.pairs
+        now = np.fromiter(map(number.get, before.keys, repeat(-1)), np.int64, len(before.keys))
+        rows = now[before.rows]
+        whole = (rows[:, 0] >= 0) & (rows[:, 1] >= 0)
+        whole[whole] = ~(changed[rows[whole, 0]] | changed[rows[whole, 1]])
+        kept = rows[whole]
+        same = bool(whole.all())
     measured = measure_copies(corpus, pairs, threshold) if measure is None else measure(pairs)
-    copies += measured
-    for x, y in measured:
-        kx, ky = keys[x], keys[y]
-        found.append((kx, ky) if kx < ky else (ky, kx))
-    return _groups(corpus, copies, frozenset(found))
+    copies = np.concatenate([kept, np.asarray(measured, np.int64).reshape(-1, 2)])
+    if known is not None and same and not measured:
+        return _groups(corpus, copies, known.pairs)  # every pair kept, none new
+    return _groups(corpus, copies, KeyPairs.of(keys, copies))
 
 
 def measure_copies(corpus: Corpus, pairs: Pairs, threshold: float = COPY) -> list[tuple[int, int]]:
@@ -239,9 +280,7 @@ def _shared(small: Shingles, large: Shingles) -> int:
     return int(np.count_nonzero(large.take(at, mode="clip") == small))
 
 
-def _groups(
-    corpus: Corpus, copies: Sequence[tuple[int, int]], found: frozenset[tuple[str, str]]
-) -> Syndication:
+def _groups(corpus: Corpus, copies: Pairs, found: KeyPairs) -> Syndication:
     """The groups the copy pairs join (`found`: the same pairs by analysis keys); the
     earliest copy (then first by id) stands for its group. In array passes: each
     article takes the smallest rank (by date, then id) among its copy partners, and
@@ -254,7 +293,7 @@ def _groups(
     ranked = np.lexsort((by_id, corpus.ordinals))
     rank = np.empty(count, np.int64)
     rank[ranked] = np.arange(count)
-    pairs = np.asarray(copies, np.int64).reshape(-1, 2)
+    pairs = copies
     a, b = pairs[:, 0], pairs[:, 1]
     label = rank.copy()
     while len(pairs):

@@ -7,6 +7,7 @@ them from silently getting worse.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import sys
 import threading
 from pathlib import Path
@@ -343,3 +344,35 @@ def test_weights_count_prose_sentences_only() -> None:
 
     # The prose's stems weigh what they weigh without the heading and the code.
     assert by_stem(found) == by_stem(expected)
+
+
+def test_copies_carried_over_from_the_last_build_are_those_found_afresh() -> None:
+    # A rebuild measures only the pairs with a changed article and keeps the rest.
+    texts = wire_copies()
+    corpus = corpus_of(_articles(texts), Terms())
+    first = syndication.detect(corpus)
+    assert len(first.pairs) == 15  # six copies, pairwise
+    texts["wire-2"] = [
+        "The ferry company said its new timetable starts in the spring.",
+        "Fares rise by a tenth, the company added, citing fuel.",
+    ]
+    edited = corpus_of(_articles(texts), Terms())
+    measured: list[list[tuple[int, int]]] = []
+
+    def measure(pairs: Any) -> list[tuple[int, int]]:
+        measured.append(pairs.tolist())
+        return syndication.measure_copies(edited, pairs)
+
+    again = syndication.detect(edited, known=first, fresh={"wire-2"}, measure=measure)
+    assert again == syndication.detect(edited)
+    assert len(again.pairs) == 10
+    assert "wire-2" not in again.copies
+    number = {e.id: n for n, e in enumerate(edited.entries)}
+    assert all(number["wire-2"] in pair for pair in measured[0])  # no unchanged pair
+    unchanged = syndication.detect(corpus, known=first, fresh=set())
+    assert unchanged.pairs is first.pairs  # every pair kept, none new: the same answers
+    stored = pickle.loads(pickle.dumps(first.pairs))
+    assert stored == first.pairs
+    assert stored.as_set() == {
+        (f"wire-{a}", f"wire-{b}") for a in range(6) for b in range(a + 1, 6)
+    }

@@ -135,7 +135,10 @@ def test_copies_are_grouped_as_joining_pairs_one_by_one_does(
     ]
     copies = [(a % len(days), b % len(days)) for a, b in pairs if a % len(days) != b % len(days)]
     keys = frozenset(tuple(sorted((entries[a].key, entries[b].key))) for a, b in copies)
-    found = syndication._groups(_Listed(entries), copies, keys)  # type: ignore[arg-type]
+    rows = np.asarray(copies, np.int64).reshape(-1, 2)
+    pairs = syndication.KeyPairs.of([e.key for e in entries], rows)
+    assert pairs.as_set() == keys
+    found = syndication._groups(_Listed(entries), rows, pairs)  # type: ignore[arg-type]
     # The reference: components by search; each stands for the earliest, then first id.
     partners: dict[int, set[int]] = {n: set() for n in range(len(entries))}
     for a, b in copies:
