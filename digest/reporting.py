@@ -21,7 +21,7 @@ import numpy as np
 from digest.agreement import Agreement
 from digest.corpus import Corpus
 from digest.facts import Ints
-from digest.rows import distinct, ranges, scramble, segment_sums
+from digest.rows import distinct_below, merged_distinct, ranges, scramble, segment_sums
 
 
 def source_of_sentences(corpus: Corpus, original: Mapping[str, str]) -> Ints:
@@ -48,26 +48,24 @@ def source_counts(
     sentence nobody else reports). `groups` quotation groups, whose quotations sit at
     `quote_positions` (positions, and the group of each)."""
     sentences = len(corpus.prose)
-    units, unit_source = _statement_sources(agreement, source)
+    # (unit, source) pairs are packed as `unit * sources + source`: a site has a few
+    # dozen sources, so every key of every unit fits a small table (`distinct_below`).
+    sources = int(source.max()) + 1 if len(source) else 1
+    units, unit_source = _statement_sources(agreement, source, sources)
     quote_at, quote_group = quote_positions
     quote_unit = units + quote_group.astype(np.int64)
-    # (unit, source) pairs of every unit, each once.
-    pairs = distinct(
-        np.concatenate(
-            [
-                unit_source,
-                (quote_unit * sentences + source[quote_at]) if len(quote_at) else unit_source[:0],
-            ]
-        )
-    )
-    unit_of_pair = pairs // sentences
     span = units + groups
+    # (unit, source) pairs of every unit, each once.
+    pairs = distinct_below(
+        np.concatenate([unit_source, quote_unit * sources + source[quote_at]]), span * sources
+    )
+    unit_of_pair = pairs // sources
     # Each sentence's units: its statement (if it agrees across articles) and the
-    # quotation groups it carries a quotation of.
+    # quotation groups it carries a quotation of; the first are in order already.
     statement = agreement.statement.astype(np.int64)
     agreeing = np.flatnonzero(statement >= 0)
-    belongs = distinct(
-        np.concatenate([agreeing * span + statement[agreeing], quote_at * span + quote_unit])
+    belongs = merged_distinct(
+        agreeing * span + statement[agreeing], np.sort(quote_at * span + quote_unit)
     )
     at, unit = belongs // span, belongs % span
     size = np.bincount(unit_of_pair, minlength=span)
@@ -76,18 +74,18 @@ def source_counts(
     counts[at[~several]] = size[unit[~several]]
     if several.any():
         start = np.searchsorted(unit_of_pair, np.arange(span + 1))
-        sources_of = _Sources(pairs, start, size, sentences)
+        sources_of = _Sources(pairs, start, size, sources)
         joined_at, joined = sources_of.joined(at[several], unit[several])
         counts[joined_at] = joined
     return counts
 
 
 class _Sources:
-    """Every unit's sources: (unit, source) pairs as `unit * sentences + source`,
-    sorted, with where each unit's pairs start and how many it has."""
+    """Every unit's sources: (unit, source) pairs as `unit * sources + source`, sorted,
+    with where each unit's pairs start and how many it has."""
 
-    def __init__(self, pairs: Ints, start: Ints, size: Ints, sentences: int) -> None:
-        self.pairs, self.start, self.size, self.sentences = pairs, start, size, sentences
+    def __init__(self, pairs: Ints, start: Ints, size: Ints, sources: int) -> None:
+        self.pairs, self.start, self.size, self.sources = pairs, start, size, sources
 
     def joined(self, at: Ints, unit: Ints) -> tuple[Ints, Ints]:
         """For sentences in several units (`at`, sorted, beside each of its units in
@@ -126,16 +124,15 @@ class _Sources:
         owners = int(owner[-1]) + 1 if len(owner) else 0
         rows = ranges(self.start[unit], self.size[unit])
         who = np.repeat(owner, self.size[unit])
-        span = self.sentences
-        keys = distinct(who * span + self.pairs[rows] % span)
+        span = self.sources
+        keys = distinct_below(who * span + self.pairs[rows] % span, owners * span)
         counted: Ints = np.bincount(keys // span, minlength=owners)
         return counted
 
 
-def _statement_sources(agreement: Agreement, source: Ints) -> tuple[int, Ints]:
+def _statement_sources(agreement: Agreement, source: Ints, sources: int) -> tuple[int, Ints]:
     """The number of statements, and (statement, source) keys of every source among each
     statement's group (its sentences and those of the statements it is linked to)."""
-    sentences = len(source)
     count = len(agreement.member_start) - 1
     if not count:
         return 0, np.zeros(0, np.int64)
@@ -147,7 +144,7 @@ def _statement_sources(agreement: Agreement, source: Ints) -> tuple[int, Ints]:
     member_length = np.diff(agreement.member_start)
     rows = ranges(agreement.member_start[target], member_length[target])
     who = np.repeat(owner, member_length[target])
-    return count, who * sentences + source[agreement.members[rows]]
+    return count, who * sources + source[agreement.members[rows]]
 
 
 def reporting_digests(

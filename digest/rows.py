@@ -60,6 +60,33 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return ordered[keep]
 
 
+MARKED = 2**25
+"""Up to this bound, `distinct_below` marks a table of flags (32 MB at most) instead of
+sorting: a pass over the values and one over the table."""
+
+
+def distinct_below(values: npt.NDArray[Any], bound: int) -> npt.NDArray[Any]:
+    """`distinct` of non-negative integers below `bound`. Where the bound is small (keys
+    that pack a statement with one of a site's few dozen sources) a table of flags
+    finds them in a twentieth of the time of sorting half a million keys."""
+    if bound > MARKED:
+        return distinct(values)
+    seen = np.zeros(bound, np.bool_)
+    seen[values] = True
+    found: npt.NDArray[Any] = np.flatnonzero(seen).astype(values.dtype, copy=False)
+    return found
+
+
+def merged_distinct(first: npt.NDArray[Any], second: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """`distinct` of two arrays each already sorted: NumPy's stable sort (a merge sort
+    that finds runs) merges the two runs in one pass, where sorting from scratch would
+    cost four times as long."""
+    ordered = np.sort(np.concatenate([first, second]), kind="stable")
+    keep = np.ones(len(ordered), np.bool_)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def member(values: npt.NDArray[Any], among: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     """Whether each of `values` is one of `among` (`np.isin`, by sorting; NumPy's
     loads its masked-array module the first time, 15 ms of every build)."""

@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digest.rows import distinct, first_places, member
+from digest import rows
+from digest.rows import distinct, distinct_below, first_places, member, merged_distinct
 
 small_ints = st.lists(st.integers(-5, 40), max_size=60)
 
@@ -23,3 +24,23 @@ def test_first_places_are_where_unique_finds_each_value_first(values: list[int])
     uniques, first = np.unique(a, return_index=True)
     assert first_places(a).tolist() == first.tolist()
     assert distinct(a).tolist() == uniques.tolist()
+
+
+@given(st.lists(st.integers(0, 40), max_size=60), st.integers(0, 3))
+def test_distinct_below_is_unique_by_table_or_by_sorting(values: list[int], room: int) -> None:
+    a = np.array(values, np.int64)
+    bound = max(values, default=-1) + 1 + room
+    assert distinct_below(a, bound).tolist() == np.unique(a).tolist()
+    assert distinct_below(a, bound).dtype == np.int64
+    tight = rows.MARKED
+    try:
+        rows.MARKED = bound - 1  # a bound over the table's size: sorted instead
+        assert distinct_below(a, bound).tolist() == np.unique(a).tolist()
+    finally:
+        rows.MARKED = tight
+
+
+@given(small_ints, small_ints)
+def test_merged_distinct_is_unique_of_both(first: list[int], second: list[int]) -> None:
+    a, b = np.array(sorted(first), np.int64), np.array(sorted(second), np.int64)
+    assert merged_distinct(a, b).tolist() == np.unique(np.concatenate([a, b])).tolist()
