@@ -31,6 +31,7 @@ def test_distinct_below_is_unique_by_table_or_by_sorting(values: list[int], room
     a = np.array(values, np.int64)
     bound = max(values, default=-1) + 1 + room
     assert distinct_below(a, bound).tolist() == np.unique(a).tolist()
+    assert distinct_below(a, 16 * len(values) + 1).tolist() == np.unique(a).tolist()
     assert distinct_below(a, bound).dtype == np.int64
     tight = rows.MARKED
     try:
