@@ -17,15 +17,15 @@ build recomputes it whole in a fraction of a second even for 10,000 articles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from digest.corpus import Corpus
-from digest.facts import Hashes, Ints
+from digest.facts import Flags, Hashes, Ints
 from digest.models import SentenceRef
 from digest.overlaps import NONE, Overlaps, shared_stems
 from digest.rows import distinct, gather, ranges, starts
@@ -160,10 +160,45 @@ class Agreement:
         return tuple(sorted(r for r in found if r.article != ref.article))
 
 
+class Columns(Protocol):
+    """What agreement reads of the corpus: its stem columns, nothing of its articles but
+    their number, so it can run where only these arrays are (`spare.py`)."""
+
+    @property
+    def entries(self) -> Sized: ...
+    @property
+    def prose(self) -> Flags: ...
+    @property
+    def stem_start(self) -> Ints: ...
+    @property
+    def stems(self) -> Ints: ...
+    @property
+    def stem_sets(self) -> Hashes: ...
+    @property
+    def vocabulary(self) -> Hashes: ...
+    @property
+    def article_of(self) -> Ints: ...
+    @property
+    def id_rank(self) -> Ints: ...
+
+
+Found = tuple[Ints, Ints, Ints, Ints, Ints, Overlaps]
+"""An `Agreement` without its corpus: statement, member_start, members, link_start,
+links, overlaps."""
+
+
 def compare(
     terms: SentenceTerms, threshold: float = SAME_STATEMENT, previous: Overlaps = NONE
 ) -> Agreement:
-    """Find, for each sentence, the sentences of other articles at or above `threshold`.
+    """Find, for each sentence, the sentences of other articles at or above `threshold`
+    (see `agree`)."""
+    return Agreement(terms.corpus, *agree(terms.corpus, terms.weights.idf, threshold, previous))
+
+
+def agree(
+    corpus: Columns, idf: Floats, threshold: float = SAME_STATEMENT, previous: Overlaps = NONE
+) -> Found:
+    """`compare` on the corpus' columns and the stems' weights (`idf`).
 
     Two sentences that agree share most of the smaller one's weight, which sits in its
     rarest words; so each statement looks for partners only through its few rarest stems
@@ -171,7 +206,6 @@ def compare(
     stage grows with the number of distinct sentences, not with its square. Which stems a
     pair shares is taken from `previous` (the last build's) when it measured the pair.
     """
-    corpus = terms.corpus
     statements, member_start, members = _statements(corpus)
     count = len(member_start) - 1
     representatives = members[member_start[:-1]]
@@ -180,7 +214,6 @@ def compare(
     vocabulary = len(corpus.vocabulary)
     postings = np.bincount(stems, minlength=vocabulary)
     pairs = _candidates(owner, stems, postings, corpus.vocabulary, count)
-    idf = terms.weights.idf
     totals = np.add.reduceat(idf[stems], stem_start[:-1]) if count else np.zeros(0)
     keys = corpus.stem_sets[representatives]
     shared, shared_start, which, overlaps = shared_stems(
@@ -190,8 +223,8 @@ def compare(
     weight = np.bincount(row, weights=idf[which], minlength=len(pairs))
     smaller = np.minimum(totals[pairs[:, 0]], totals[pairs[:, 1]])
     with np.errstate(divide="ignore", invalid="ignore"):
-        agree = (shared >= MIN_SHARED) & (smaller > 0) & (weight / smaller >= threshold)
-    linked = pairs[agree]
+        agreeing = (shared >= MIN_SHARED) & (smaller > 0) & (weight / smaller >= threshold)
+    linked = pairs[agreeing]
     both = np.concatenate([linked, linked[:, ::-1]]) if len(linked) else np.zeros((0, 2), np.int64)
     both = both[np.lexsort((both[:, 1], both[:, 0]))]
     link_start = starts(np.bincount(both[:, 0], minlength=count))
@@ -200,10 +233,10 @@ def compare(
     statement = np.full(len(statements), -1, np.int32)
     valid = np.flatnonzero(statements >= 0)
     statement[valid] = np.where(crossing[statements[valid]], statements[valid], -1)
-    return Agreement(corpus, statement, member_start, members, link_start, links, overlaps)
+    return statement, member_start, members, link_start, links, overlaps
 
 
-def _statements(corpus: Corpus) -> tuple[Ints, Ints, Ints]:
+def _statements(corpus: Columns) -> tuple[Ints, Ints, Ints]:
     """Group the sentences with the same stems (at least MIN_SHARED) into statements,
     numbered in the order of their first sentence by (article id, index)."""
     lengths = np.diff(corpus.stem_start)
@@ -285,7 +318,7 @@ def _candidates(
 
 
 def _crossing(
-    corpus: Corpus, member_start: Ints, members: Ints, link_start: Ints, links: Ints
+    corpus: Columns, member_start: Ints, members: Ints, link_start: Ints, links: Ints
 ) -> npt.NDArray[Any]:
     """Whether each statement has a sentence, or a linked statement's, in another article."""
     count = len(member_start) - 1

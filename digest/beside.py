@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from digest.agreement import Agreement, SentenceTerms, compare
+from digest.agreement import Agreement, Found, SentenceTerms, agree, compare
 from digest.analysis import forkable
-from digest.facts import Ints
 from digest.overlaps import Overlaps
+from digest.spare import Spare
 from digest.syndication import Pairs, measure_copies
 
 APART = 2_000
@@ -50,22 +50,34 @@ started before; the returned callable waits for its result."""
 
 @contextmanager
 def start(
-    index: SentenceTerms, overlaps: Overlaps, apart: bool
+    index: SentenceTerms, overlaps: Overlaps, apart: bool, spare: Spare | None = None
 ) -> Iterator[tuple[Callable[[], Agreement], Measure, Later]]:
     """Start agreement beside the caller (`apart`: in a forked process, if this one may
-    fork; else in a thread); yields what waits for it, how to measure candidate copies
-    (with that process's help, when there is one), and how to run more beside the
-    caller once agreement is done (in the thread; with a process, in the caller)."""
+    fork; else in the `spare` process, or in a thread); yields what waits for it, how to
+    measure candidate copies (with the forked process's help, when there is one), and
+    how to run more beside the caller once agreement is done (in a thread; with a
+    forked process, in the caller)."""
     corpus = index.corpus
     if not apart or not forkable():
+        asked = spare.agree(corpus, index.weights.idf, overlaps) if spare and not apart else None
         with ThreadPoolExecutor(1) as thread, _switching(SWITCH):
-            future = thread.submit(compare, index, previous=overlaps)
+            computing = None if asked else thread.submit(compare, index, previous=overlaps)
+
+            def agreement_of() -> Agreement:
+                if computing is not None:
+                    return computing.result()
+                found = asked() if asked else None
+                if found is None:  # the process is gone: computed here after all
+                    return compare(index, previous=overlaps)
+                return Agreement(corpus, *found)
 
             def later(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
                 return thread.submit(function, *args).result
 
-            yield future.result, partial(measure_copies, corpus), later
+            yield agreement_of, partial(measure_copies, corpus), later
         return
+    if spare is not None:
+        spare.close()  # a large cold build computes it in a process forked from here
     global _apart
     _apart = (index, overlaps)
     try:
@@ -120,19 +132,11 @@ _apart: tuple[SentenceTerms, Overlaps] | None = None
 """The forked process's inputs: set before it forks, so they are inherited, not sent."""
 
 
-def _agree_apart() -> tuple[Ints, Ints, Ints, Ints, Ints, Overlaps]:
+def _agree_apart() -> Found:
     """Agreement without its corpus, which the build process has already."""
     assert _apart is not None, "forked without its inputs"
     index, overlaps = _apart
-    found = compare(index, previous=overlaps)
-    return (
-        found.statement,
-        found.member_start,
-        found.members,
-        found.link_start,
-        found.links,
-        found.overlaps,
-    )
+    return agree(index.corpus, index.weights.idf, previous=overlaps)
 
 
 def _measure_apart(pairs: Pairs) -> list[tuple[int, int]]:

@@ -40,6 +40,7 @@ from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.render import tidy_compiled
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
+from digest.spare import Spare
 from digest.state import State, StateStore
 from digest.terms import Terms
 from digest.theme import BUNDLED, Theme, load_theme
@@ -124,9 +125,10 @@ def _prepare_site(
     jobs: int,
     timer: Timer,
     inputs: freshness.Inputs | None = None,
+    spare: Spare | None = None,
 ) -> Prepared:
     """Every stage before the plan. `for_output` also vets the output folder, up front;
-    `inputs` are what the no-op check saw of the files."""
+    `inputs` are what the no-op check saw of the files; `spare` computes agreement."""
     problems: list[DigestError] = []
 
     def warn(problem: DigestError) -> None:
@@ -141,6 +143,8 @@ def _prepare_site(
         theme = _theme(site)
         if use_cache:
             theme = replace(theme, compiled=tidy_compiled(site.root / CACHE_FOLDER / "templates"))
+    if spare is not None:
+        spare.load()
     with timer("read"):
         folder = site.root / CACHE_FOLDER if use_cache else None
         context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
@@ -172,7 +176,13 @@ def _prepare_site(
             return coverage, {t.slug: topic_basics(t, corpus, related) for t in coverage}
 
         comparison, (coverage, basics) = compare_beside(
-            corpus, meanwhile, previous.syndication, fresh, previous.grouped, previous.overlaps
+            corpus,
+            meanwhile,
+            previous.syndication,
+            fresh,
+            previous.grouped,
+            previous.overlaps,
+            spare,
         )
         for number, topic in enumerate(coverage):
             if not topic.articles:
@@ -249,17 +259,29 @@ def build(
     inputs: freshness.Inputs | None = None,
     linger: bool = False,
     ahead: Ahead | None = None,
+    spare: Spare | None = None,
 ) -> BuildResult:
     """Build the site; bad content files are skipped with a warning (`strict`: fail).
     `inputs`: the digest of the inputs taken just before (the CLI's no-op check);
     `ahead`: the previous output being linked into a staging folder meanwhile (the
     CLI starts it after the check; the caller deletes it if this build does not adopt it);
+    `spare`: the process that computes agreement (`spare.py`; the caller ends it);
     `linger`: return while `rm` still deletes the previous output (the command line);
     in a one-shot process (`heap.one_shot`) the records are then not freed either."""
     started = time.perf_counter()
     timer = Timer(log, progress)
     prepared = _prepare_site(
-        config_path, output_dir, base_url, drafts, True, reporter, use_cache, jobs, timer, inputs
+        config_path,
+        output_dir,
+        base_url,
+        drafts,
+        True,
+        reporter,
+        use_cache,
+        jobs,
+        timer,
+        inputs,
+        spare,
     )
     if strict and prepared.warnings:
         n = len(prepared.warnings)

@@ -13,10 +13,16 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import __version__, heap
 from digest.commands import COMMANDS, add_commands
 from digest.errors import DigestError
+
+if TYPE_CHECKING:
+    from digest.ahead import Ahead
+    from digest.freshness import Inputs
+    from digest.spare import Spare
 
 
 def parser() -> argparse.ArgumentParser:
@@ -126,6 +132,7 @@ def _load_meanwhile(answered: Callable[[], bool]) -> None:
 def _build(args: argparse.Namespace) -> int:
     from digest import freshness
     from digest.ahead import look_ahead
+    from digest.spare import start_spare
 
     inputs = None
     ahead = None
@@ -135,19 +142,31 @@ def _build(args: argparse.Namespace) -> int:
         # modules meanwhile.
         options = freshness.options(args.output, args.base_url, args.drafts)
         ahead = look_ahead(args.config, options, link=args.jobs != 1)
-        checked = None
-        if ahead is not None:
-            _load_meanwhile(ahead.answered)
-            checked = ahead.checked()
-        last, inputs = checked or freshness.check(args.config, options)
-        if last is not None and not (args.strict and last.warnings):
+    # Forked while this process is small, as the one above (see spare.py).
+    spare = start_spare() if args.jobs != 1 else None
+    try:
+        if not args.no_cache:
+            checked = None
             if ahead is not None:
-                ahead.close()
-            for warning in last.warnings:
-                print(f"warning: {warning}", file=sys.stderr)
-            print(f"Up to date: {last.summary}; nothing changed since the last build")
-            return 0
+                _load_meanwhile(ahead.answered)
+                checked = ahead.checked()
+            last, inputs = checked or freshness.check(args.config, options)
+            if last is not None and not (args.strict and last.warnings):
+                if ahead is not None:
+                    ahead.close()
+                for warning in last.warnings:
+                    print(f"warning: {warning}", file=sys.stderr)
+                print(f"Up to date: {last.summary}; nothing changed since the last build")
+                return 0
+        return _build_now(args, inputs, ahead, spare)
+    finally:
+        if spare is not None:
+            spare.close()
 
+
+def _build_now(
+    args: argparse.Namespace, inputs: Inputs | None, ahead: Ahead | None, spare: Spare | None
+) -> int:
     from digest.build import build
     from digest.progress import Progress
 
@@ -172,6 +191,7 @@ def _build(args: argparse.Namespace) -> int:
             inputs=inputs,
             linger=True,  # the process ends now; `rm` finishes deleting the old output
             ahead=ahead,
+            spare=spare,
         )
     finally:
         progress.close()

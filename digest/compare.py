@@ -29,6 +29,7 @@ from digest.overlaps import NONE, Overlaps
 from digest.quotes import QuoteGroup, extract, group
 from digest.reporting import reporting_digests, source_counts, source_of_sentences
 from digest.rows import distinct, first_places, member
+from digest.spare import Spare
 from digest.syndication import (
     Syndication,
     detect,
@@ -243,17 +244,18 @@ def compare_beside(
     fresh: Collection[str] = (),
     grouped: Grouped | None = None,
     overlaps: Overlaps = NONE,
+    spare: Spare | None = None,
 ) -> tuple[Comparison, T]:
     """`compare_corpus`, and what `meanwhile` returns: it is run while agreement is
-    computed (in a thread, or in a process of its own on a cold build of a large site:
-    see `beside.py`), the last thing before this process waits for it, with what is
-    known by then. A build gives it the work of later stages that needs no agreement
-    (the topics' coverage, most of each topic's comparison), which would otherwise
-    wait."""
+    computed (in the `spare` process, or a thread, or in a process of its own on a cold
+    build of a large site: see `beside.py`), the last thing before this process waits
+    for it, with what is known by then. A build gives it the work of later stages that
+    needs no agreement (the topics' coverage, most of each topic's comparison), which
+    would otherwise wait."""
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
     apart = changed >= beside.APART
-    with beside.start(index, overlaps, apart) as (agreement_of, measure, later):
+    with beside.start(index, overlaps, apart, spare) as (agreement_of, measure, later):
         syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:

@@ -1,0 +1,136 @@
+"""The spare process computes the agreement the build would have computed itself, and
+the build copes when it cannot."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digest import beside, spare
+from digest.agreement import SentenceTerms, agree, compare
+from digest.cli import main
+from digest.overlaps import NONE
+from tests.conftest import copy_example, recorded
+from tests.test_agreement import load
+
+
+def _same(found: tuple[object, ...], expected: tuple[object, ...]) -> None:
+    *arrays, overlaps = found
+    *wanted, wanted_overlaps = expected
+    for got, want in zip(arrays, wanted, strict=True):
+        assert np.array_equal(got, want)  # type: ignore[arg-type]
+    for name in ("names", "counts", "shared_start", "shared"):
+        assert np.array_equal(getattr(overlaps, name), getattr(wanted_overlaps, name))
+
+
+@pytest.fixture
+def index() -> SentenceTerms:
+    return load()[0]
+
+
+def test_the_spare_process_finds_the_agreement_computed_here(index: SentenceTerms) -> None:
+    corpus, idf = index.corpus, index.weights.idf
+    before = compare(index)
+    helper = spare.start_spare()
+    assert helper is not None
+    try:
+        waiting = helper.agree(corpus, idf, before.overlaps)
+        assert waiting is not None
+        found = waiting()
+        assert found is not None
+        _same(found, agree(corpus, idf, previous=before.overlaps))
+        assert len(found[5].names) > 0  # the overlaps came back, not only the statements
+        assert helper.agree(corpus, idf, NONE) is None  # one computation each
+    finally:
+        helper.close()
+
+
+def test_a_build_whose_spare_died_computes_agreement_itself(index: SentenceTerms) -> None:
+    expected = compare(index)
+    helper = spare.start_spare()
+    assert helper is not None
+    os.kill(helper._pid, signal.SIGKILL)
+    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
+        found = agreement_of()
+    helper.close()
+    assert np.array_equal(found.statement, expected.statement)
+    assert np.array_equal(found.links, expected.links)
+
+
+def test_columns_too_large_to_share_are_computed_here(
+    index: SentenceTerms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spare, "CAPACITY", 4096)
+    helper = spare.start_spare()
+    assert helper is not None
+    assert helper.agree(index.corpus, index.weights.idf, NONE) is None
+    helper.close()
+    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
+        assert np.array_equal(agreement_of().statement, compare(index).statement)
+
+
+def test_arrays_come_back_as_they_were_put() -> None:
+    import mmap
+
+    memory = mmap.mmap(-1, 1 << 16)
+    arrays = {
+        "flags": np.array([True, False, True]),
+        "pairs": np.arange(12, dtype=np.uint64).reshape(6, 2),
+        "empty": np.zeros((0, 2), np.int32),
+        "ints": np.array([5, -1, 7], np.int32),
+    }
+    placed = spare.put(memory, 3, arrays)
+    assert placed is not None
+    layout, end = placed
+    assert all(at % 64 == 0 for _, at, _, _ in layout)
+    back = spare.take(memory, layout)
+    for name, array in arrays.items():
+        assert back[name].dtype == array.dtype and back[name].shape == array.shape
+        assert np.array_equal(back[name], array)
+    assert end <= len(memory)
+    assert spare.put(memory, len(memory) - 8, {"big": np.zeros(100, np.int64)}) is None
+
+
+def test_a_rebuild_asks_the_spare_and_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = copy_example(tmp_path)
+    asked = recorded(monkeypatch, spare.Spare, "agree")
+    started: list[spare.Spare] = []
+    start = spare.start_spare
+
+    def counted() -> spare.Spare | None:
+        helper = start()
+        if helper is not None:
+            started.append(helper)
+        return helper
+
+    monkeypatch.setattr(spare, "start_spare", counted)
+    assert main(["build", "--config", str(config)]) == 0
+    (tmp_path / "content" / "extra.md").write_text(
+        "---\ntitle: Extra\nsource: Wire\ndate: 2022-02-01\n---\n\n"
+        "Officials said the ferry would sail again on Monday after the repairs.\n",
+        encoding="utf-8",
+    )
+    assert main(["build", "--config", str(config)]) == 0  # a rebuild
+    assert len(asked) == 2  # the first build and the rebuild, each with a few articles
+    assert main(["build", "--config", str(config)]) == 0  # a no-op
+    assert len(asked) == 2
+    assert len(started) == 3  # the no-op build's too, ended unasked
+    for helper in started:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(helper._pid, os.WNOHANG)  # ended and waited for
+    # The same site as one built here alone, without cache or spare.
+    alone = tmp_path / "alone"
+    assert (
+        main(["build", "--config", str(config), "--no-cache", "--jobs", "1", "-o", str(alone)]) == 0
+    )
+    assert _files(alone) == _files(tmp_path / "public")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
