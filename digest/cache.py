@@ -205,20 +205,21 @@ class Cache:
                 self._packs.update((key, (name, at, size)) for key, at, size in spans)
         return self._packs
 
-    def _heads(self) -> tuple[Heads, Heads]:
+    def _heads(self, known: Heads | None = None) -> tuple[Heads, Heads]:
         """Each pack's size and time, and the entries its head lists; and what
-        `packs.index` (written by `prune`) holds. A head is read from its pack only
-        where the index has not the pack as it is: opening the 300 packs of a
-        10,000-article site to read their heads cost a one-article rebuild 0.03 s, and
-        its pruning 0.01 s more."""
+        `packs.index` (written by `prune`) holds, unless `known` is what it holds. A
+        head is read from its pack only where the index has not the pack as it is:
+        opening the 300 packs of a 10,000-article site to read their heads cost a
+        one-article rebuild 0.03 s, and its pruning 0.01 s more."""
         if self.folder is None or not self.folder.is_dir():
             return {}, {}
-        try:
-            known = pickle.loads((self.folder / _HEADS).read_bytes())
-        except Exception:  # none yet, or damaged: read the heads
-            known = {}
-        if not isinstance(known, dict):
-            known = {}
+        if known is None:
+            try:
+                known = pickle.loads((self.folder / _HEADS).read_bytes())
+            except Exception:  # none yet, or damaged: read the heads
+                known = {}
+            if not isinstance(known, dict):
+                known = {}
         heads: Heads = {}
         with os.scandir(self.folder) as found:
             for entry in found:
@@ -276,14 +277,14 @@ class Cache:
             return
         self.used.update([companion(key) for key in self.used])
         packs = self._index()
-        heads, _ = self._heads()
+        heads, known = self._heads()
         for path in list(self.folder.iterdir()):  # (a pack written again lands here)
             if path.suffix == ".pack":
                 self._prune_pack(path, heads[path.name][1] if path.name in heads else [])
             elif path.name != _HEADS and (path.suffix != ".pickle" or path.stem not in self.used):
                 path.unlink(missing_ok=True)
         self._packs = {key: at for key, at in packs.items() if key in self.used}
-        after, known = self._heads()
+        after, _ = self._heads(known)  # (the index file is as it was read above)
         if after != known:
             self._write(_HEADS, [pickle.dumps(after, pickle.HIGHEST_PROTOCOL)])
 
