@@ -40,7 +40,7 @@ from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.render import tidy_compiled
 from digest.reporter import NullReporter, Reporter
 from digest.site import Page, site_view
-from digest.spare import Spare
+from digest.spare import Spare, spare_columns
 from digest.state import State, StateStore
 from digest.terms import Terms
 from digest.theme import BUNDLED, Theme, load_theme
@@ -143,14 +143,14 @@ def _prepare_site(
         theme = _theme(site)
         if use_cache:
             theme = replace(theme, compiled=tidy_compiled(site.root / CACHE_FOLDER / "templates"))
-    if spare is not None:
-        spare.load()
     with timer("read"):
         folder = site.root / CACHE_FOLDER if use_cache else None
         context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
         cache = Cache(folder, "analysis", context.encode())
         states = StateStore(folder, context.encode())
         previous = states.load()
+        if spare is not None:
+            spare.load(spare_columns(previous.corpus))
         corpus, store, signatures = read_all(
             site,
             warn,

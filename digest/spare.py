@@ -38,10 +38,6 @@ CAPACITY = 256 * 2**20
 """Bytes of shared memory, for the request and the answer together (a site of 10,000
 articles needs 40 MB; pages are only given memory as they are written)."""
 
-READY = 64 * 2**20
-"""Bytes of it the process gives memory to while it waits (writing a page the first
-time costs most of copying the arrays in: 38 ms of a 10,000-article rebuild)."""
-
 _LOAD = "load"
 
 Layout = list[tuple[str, int, str, tuple[int, ...]]]
@@ -64,14 +60,15 @@ class Spare:
         self._answered = False
         self._loading = False
 
-    def load(self) -> None:
+    def load(self, expect: int = 0) -> None:
         """Let it load its modules now: once this process has loaded its own, so the
         two do not take turns at the same CPUs while the build starts (the no-op
-        check's process has the other one then)."""
+        check's process has the other one then). `expect`: bytes of columns the build
+        expects to share (`spare_columns`), whose pages it readies meanwhile."""
         if not self._loading:
             self._loading = True
             with contextlib.suppress(OSError):
-                pickle.dump(_LOAD, self._requests)
+                pickle.dump((_LOAD, expect), self._requests)
                 self._requests.flush()
 
     def agree(
@@ -131,6 +128,14 @@ class Spare:
                 pipe.close()
 
 
+def spare_columns(corpus: Columns) -> int:
+    """About the bytes of shared memory a build of `corpus` (the last build's) needs:
+    the process gives them pages while it waits, since writing a page the first time
+    costs most of copying the columns in (38 ms of a 10,000-article rebuild); none
+    before a first build, whose workers want every CPU meanwhile."""
+    return int(sum(getattr(corpus, name).nbytes for name in _COLUMNS) * 2)
+
+
 def start_spare() -> Spare | None:
     """Fork the process; None where a process cannot fork, or on one CPU."""
     if not hasattr(os, "fork") or _cpus() < 2:
@@ -159,12 +164,13 @@ def _serve(requests: BinaryIO, answers: BinaryIO, memory: mmap.mmap) -> None:  #
     request, if one comes."""
     os.nice(10)  # on a CPU the build leaves free, not on the build's own
     try:
-        if pickle.load(requests) != _LOAD:
+        told, expect = pickle.load(requests)
+        if told != _LOAD:
             return
         from digest.agreement import agree
         from digest.overlaps import Overlaps
 
-        _populate(memory, min(len(memory), READY))
+        _populate(memory, min(len(memory), expect))
         layout, articles, end = pickle.load(requests)
     except (EOFError, OSError, pickle.UnpicklingError):
         return  # the build had nothing to ask
@@ -239,7 +245,7 @@ def _populate(memory: mmap.mmap, size: int) -> None:  # pragma: no cover - in th
     """Give the first `size` bytes of the shared memory their pages, as writing them
     would but without writing (the build may be copying its arrays in meanwhile); on
     other systems or older kernels the build's copy gives them pages instead."""
-    if sys.platform == "linux":
+    if sys.platform == "linux" and size > 0:
         with contextlib.suppress(OSError, ValueError):
             memory.madvise(_POPULATE_WRITE, 0, size)
 
