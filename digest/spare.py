@@ -28,6 +28,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from digest.ahead import cpus
+
 if TYPE_CHECKING:  # NumPy is loaded by the process, after the fork
     import numpy.typing as npt
 
@@ -138,7 +140,7 @@ def spare_columns(corpus: Columns) -> int:
 
 def start_spare() -> Spare | None:
     """Fork the process; None where a process cannot fork, or on one CPU."""
-    if not hasattr(os, "fork") or _cpus() < 2:
+    if not hasattr(os, "fork") or cpus() < 2:
         return None
     memory = mmap.mmap(-1, CAPACITY)  # shared with the child: mapped before the fork
     to_child, from_parent = os.pipe()[::-1]
@@ -261,9 +263,3 @@ def _close_others(keep: set[int]) -> None:  # pragma: no cover - in the forked p
         if fd > 2 and fd not in keep:
             with contextlib.suppress(OSError):
                 os.close(fd)
-
-
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
