@@ -23,6 +23,7 @@ import contextlib
 import mmap
 import os
 import pickle
+import select
 import signal
 import sys
 from collections.abc import Callable, Mapping
@@ -41,6 +42,11 @@ CAPACITY = 256 * 2**20
 articles needs 40 MB; pages are only given memory as they are written)."""
 
 _LOAD = "load"
+
+PATIENCE = 120.0
+"""Seconds the build waits for the answer before it ends the process and computes
+agreement itself (a site of 10,000 articles takes a third of a second): a process
+that is stuck must not hold the build forever."""
 
 Layout = list[tuple[str, int, str, tuple[int, ...]]]
 """Arrays in shared memory: name, offset, dtype and shape of each."""
@@ -98,14 +104,17 @@ class Spare:
         def found() -> Found | None:
             from digest.overlaps import Overlaps
 
+            answer = None
             try:
-                answer = pickle.load(self._answers)
-                self._answered = True
-            except (OSError, EOFError, pickle.UnpicklingError):
-                answer = None
-            self._close_pipes()  # it ends by itself now: reaped by `close`, later
+                if select.select([self._answers], [], [], PATIENCE)[0]:
+                    answer = pickle.load(self._answers)
+                    self._answered = True
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError):
+                pass
             if answer is None:
+                self.close()  # gone, or stuck: ended, and the build computes it itself
                 return None
+            self._close_pipes()  # it ends by itself now: reaped by `close`, later
             got = {name: array.copy() for name, array in take(self._memory, answer).items()}
             overlaps = Overlaps(*(got[n] for n in _OVERLAPS))
             statement, member_start, members, link_start, links = (got[n] for n in _FOUND)

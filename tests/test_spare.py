@@ -61,6 +61,21 @@ def test_a_build_whose_spare_died_computes_agreement_itself(index: SentenceTerms
     assert np.array_equal(found.links, expected.links)
 
 
+def test_a_spare_that_does_not_answer_is_ended_and_agreement_computed_here(
+    index: SentenceTerms, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spare, "PATIENCE", 0.2)
+    helper = spare.start_spare()
+    assert helper is not None
+    os.kill(helper._pid, signal.SIGSTOP)  # alive, and never answering
+    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
+        found = agreement_of()
+    assert np.array_equal(found.statement, compare(index).statement)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(helper._pid, os.WNOHANG)  # ended and waited for already
+    helper.close()
+
+
 def test_columns_too_large_to_share_are_computed_here(
     index: SentenceTerms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
