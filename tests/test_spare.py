@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from digest import beside, spare
-from digest.agreement import SentenceTerms, agree, compare
+from digest.agreement import Agreement, SentenceTerms, agree, compare
 from digest.cli import main
 from digest.overlaps import NONE
 from tests.conftest import copy_example, recorded
@@ -27,6 +27,18 @@ def _same(found: tuple[object, ...], expected: tuple[object, ...]) -> None:
         assert np.array_equal(getattr(overlaps, name), getattr(wanted_overlaps, name))
 
 
+def _started() -> spare.Spare:
+    helper = spare.start_spare()
+    assert helper is not None
+    return helper
+
+
+def _beside(index: SentenceTerms, helper: spare.Spare) -> Agreement:
+    """The agreement a rebuild's compare stage gets with `helper` as its spare."""
+    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
+        return agreement_of()
+
+
 @pytest.fixture
 def index() -> SentenceTerms:
     return load()[0]
@@ -35,8 +47,7 @@ def index() -> SentenceTerms:
 def test_the_spare_process_finds_the_agreement_computed_here(index: SentenceTerms) -> None:
     corpus, idf = index.corpus, index.weights.idf
     before = compare(index)
-    helper = spare.start_spare()
-    assert helper is not None
+    helper = _started()
     try:
         waiting = helper.agree(corpus, idf, before.overlaps)
         assert waiting is not None
@@ -51,11 +62,9 @@ def test_the_spare_process_finds_the_agreement_computed_here(index: SentenceTerm
 
 def test_a_build_whose_spare_died_computes_agreement_itself(index: SentenceTerms) -> None:
     expected = compare(index)
-    helper = spare.start_spare()
-    assert helper is not None
+    helper = _started()
     os.kill(helper._pid, signal.SIGKILL)
-    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
-        found = agreement_of()
+    found = _beside(index, helper)
     helper.close()
     assert np.array_equal(found.statement, expected.statement)
     assert np.array_equal(found.links, expected.links)
@@ -65,11 +74,9 @@ def test_a_spare_that_does_not_answer_is_ended_and_agreement_computed_here(
     index: SentenceTerms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(spare, "PATIENCE", 0.2)
-    helper = spare.start_spare()
-    assert helper is not None
+    helper = _started()
     os.kill(helper._pid, signal.SIGSTOP)  # alive, and never answering
-    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
-        found = agreement_of()
+    found = _beside(index, helper)
     assert np.array_equal(found.statement, compare(index).statement)
     with pytest.raises(ChildProcessError):
         os.waitpid(helper._pid, os.WNOHANG)  # ended and waited for already
@@ -80,12 +87,10 @@ def test_columns_too_large_to_share_are_computed_here(
     index: SentenceTerms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(spare, "CAPACITY", 4096)
-    helper = spare.start_spare()
-    assert helper is not None
+    helper = _started()
     assert helper.agree(index.corpus, index.weights.idf, NONE) is None
     helper.close()
-    with beside.start(index, NONE, False, helper) as (agreement_of, _, _):
-        assert np.array_equal(agreement_of().statement, compare(index).statement)
+    assert np.array_equal(_beside(index, helper).statement, compare(index).statement)
 
 
 def test_arrays_come_back_as_they_were_put() -> None:
