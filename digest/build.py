@@ -39,6 +39,7 @@ from digest.progress import Timer
 from digest.publish import Job, MemorySink, Sink, compile_templates
 from digest.render import tidy_compiled
 from digest.reporter import NullReporter, Reporter
+from digest.schema import as_json
 from digest.site import Page, site_view
 from digest.spare import Spare, spare_columns
 from digest.state import State, StateStore
@@ -145,7 +146,7 @@ def _prepare_site(
             theme = replace(theme, compiled=tidy_compiled(site.root / CACHE_FOLDER / "templates"))
     with timer("read"):
         folder = site.root / CACHE_FOLDER if use_cache else None
-        context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
+        context = f"{code_fingerprint()}{as_json(config, _ANALYSIS_CONFIG)}"
         cache = Cache(folder, "analysis", context.encode())
         states = StateStore(folder, context.encode())
         previous = states.load()
@@ -230,7 +231,7 @@ def _prepare_site(
 def _plan(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
     with timer("plan"):
         config = prepared.site.config
-        code = (code_fingerprint(), prepared.theme.fingerprint(), config.model_dump_json())
+        code = (code_fingerprint(), prepared.theme.fingerprint(), as_json(config))
         return plan(prepared.records, digest_of(*code))
 
 

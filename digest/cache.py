@@ -41,7 +41,6 @@ LIBRARIES = (
     "markdown-it-py",
     "mdurl",
     "PyYAML",
-    "pydantic",
     "Jinja2",
     "MarkupSafe",
 )

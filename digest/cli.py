@@ -80,9 +80,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     # only fight over the same cores on the small matrices of a summary.
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    # The config's models need no pydantic plugin, and looking for one reads the entry
-    # points of every installed package (importlib.metadata: 20 to 30 ms of each build).
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = parser().parse_args(argv)
     if args.command is None:
         parser().print_help()
@@ -105,7 +102,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 _MODULES = (
     "yaml",
-    "pydantic",
     "digest.config",
     "jinja2",
     "numpy",

@@ -1,8 +1,8 @@
 """The site configuration (`config.yaml`), declared once with types and defaults.
 
 Every key a user may write is a field below, with its default and a docstring; any other
-key is an error at its line. The models are frozen so stages can share one config
-without anyone changing it under another stage's feet.
+key is an error at its line (`schema.py` checks them). The records are frozen so stages
+can share one config without anyone changing it under another stage's feet.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
-
 from digest.errors import DigestError
+from digest.schema import Before, Bounds, Check
 from digest.slugs import slugify
 from digest.validation import YamlDocument
 
@@ -32,63 +31,67 @@ def _compiles(pattern: str) -> str:
     return pattern
 
 
-Pattern = Annotated[str, AfterValidator(_compiles)]
+def _one_is_a_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+def _absolute_url(value: str) -> str:
+    if value and not re.match(r"^https?://[^/\s]+", value):
+        raise ValueError("must start with http:// or https:// (or be left out)")
+    return value.rstrip("/") + "/" if value else ""
 
 
-class SummaryOverride(_Strict):
+Pattern = Annotated[str, Check(_compiles)]
+Sentences = Annotated[int, Bounds(ge=1, le=50)]
+Words = Annotated[int, Bounds(ge=10, le=5000)]
+Similarity = Annotated[float, Bounds(gt=0.0, le=1.0)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryOverride:
     """A topic's own summary settings; what is left out comes from `summary`."""
 
     algorithm: Algorithm | None = None
-    sentences: int | None = Field(default=None, ge=1, le=50)
-    words: int | None = Field(default=None, ge=10, le=5000)
-    max_similarity: float | None = Field(default=None, gt=0.0, le=1.0)
+    sentences: Sentences | None = None
+    words: Words | None = None
+    max_similarity: Similarity | None = None
     order: Order | None = None
 
 
-class TopicConfig(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class TopicConfig:
     """A story to follow: sentences that mention one of its keywords belong to it."""
 
-    name: str = Field(min_length=1)
+    name: Annotated[str, Bounds(min_length=1)]
     """Shown as the topic's heading."""
     slug: str = ""
     """URL segment of the topic page; derived from `name` when left out."""
     description: str = ""
     """One line under the heading."""
-    keywords: tuple[str, ...] = Field(min_length=1)
+    keywords: Annotated[tuple[str, ...], Before(_one_is_a_list), Bounds(min_length=1)]
     """Words or phrases; matched case-insensitively on word stems (see README)."""
     summary: SummaryOverride = SummaryOverride()
     """This topic's summary settings, over the site's."""
 
-    @field_validator("keywords", mode="before")
-    @classmethod
-    def _one_keyword_is_a_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
-
-    @model_validator(mode="after")
-    def _derive_slug(self) -> TopicConfig:
-        slug = slugify(self.slug or self.name, fallback="topic")
-        object.__setattr__(self, "slug", slug)
-        return self
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "slug", slugify(self.slug or self.name, fallback="topic"))
 
 
-class SummaryConfig(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class SummaryConfig:
     """How summaries are made, site-wide; topics may override it (see SummaryOverride)."""
 
     algorithm: Algorithm = "lexrank"
     """The sumy algorithm that ranks sentences."""
-    article_sentences: int = Field(default=3, ge=1, le=50)
+    article_sentences: Sentences = 3
     """Sentences in each article's summary."""
-    article_words: int | None = Field(default=None, ge=10, le=5000)
+    article_words: Words | None = None
     """If set, an article summary also stops before it would pass this many words."""
-    topic_sentences: int = Field(default=5, ge=1, le=50)
+    topic_sentences: Sentences = 5
     """Sentences in each topic's summary, drawn from all its sources."""
-    topic_words: int | None = Field(default=None, ge=10, le=5000)
+    topic_words: Words | None = None
     """If set, a topic summary also stops before it would pass this many words."""
-    max_similarity: float = Field(default=0.6, gt=0.0, le=1.0)
+    max_similarity: Similarity = 0.6
     """Two sentences more alike than this (weighted share of the shorter one's words) are
     one statement: a summary keeps only the better-ranked one. 1.0 turns this off."""
     order: Order = "importance"
@@ -124,14 +127,15 @@ class Settings:
     order: Order
 
 
-class Config(_Strict):
+@dataclass(frozen=True, kw_only=True)
+class Config:
     """Everything `config.yaml` may hold."""
 
     title: str = "News digest"
     """Site title, in the header and the browser tab."""
     description: str = ""
     """One line under the title on the home page."""
-    base_url: str = ""
+    base_url: Annotated[str, Check(_absolute_url)] = ""
     """Absolute URL where the site is published (e.g. https://user.github.io/repo/);
     used only where a relative link cannot work, such as the 404 page."""
     language: str = "en"
@@ -142,12 +146,12 @@ class Config(_Strict):
     """Where the articles are, relative to config.yaml."""
     output_dir: str = "public"
     """Where the site is written, relative to config.yaml."""
-    latest_articles: int = Field(default=10, ge=0)
+    latest_articles: Annotated[int, Bounds(ge=0)] = 10
     """How many recent articles the home page lists under the topics."""
-    paginate: int = Field(default=20, ge=1)
+    paginate: Annotated[int, Bounds(ge=1)] = 20
     """Articles per page on the archive, edition and source pages; longer lists get
     numbered pages."""
-    feed_items: int = Field(default=50, ge=1)
+    feed_items: Annotated[int, Bounds(ge=1)] = 50
     """Entries in each feed, newest first (Pelican's FEED_MAX_ITEMS); a feed reader keeps
     the entries it fetched before, so a feed needs only the recent ones."""
     search: bool = True
@@ -156,13 +160,6 @@ class Config(_Strict):
     """Extra regular expressions; a line that matches one entirely is dropped."""
     summary: SummaryConfig = SummaryConfig()
     topics: tuple[TopicConfig, ...] = ()
-
-    @field_validator("base_url")
-    @classmethod
-    def _base_url_is_absolute(cls, value: str) -> str:
-        if value and not re.match(r"^https?://[^/\s]+", value):
-            raise ValueError("must start with http:// or https:// (or be left out)")
-        return value.rstrip("/") + "/" if value else ""
 
 
 @dataclass(frozen=True)

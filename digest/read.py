@@ -16,14 +16,16 @@ import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from digest import schema
 from digest.clean import all_furniture, is_furniture, take_date_marker
 from digest.errors import DigestError
 from digest.models import Article, Block, BlockKind, Sentence
+from digest.schema import Before, Bounds, Check
 from digest.sentences import sentence_spans
 from digest.slugs import slugify
 from digest.validation import YamlDocument
@@ -60,50 +62,46 @@ _SIMPLE_LINE = re.compile(
 _QUOTED_KEYS = frozenset({"title", "source", "author", "slug"})
 
 
-class FrontMatter(BaseModel):
-    """The keys an article's front matter may set."""
+def _date_part(value: object) -> object:
+    # The digest is dated by day, the day the source printed: a date-time (YAML's
+    # 2022-01-27 10:00+08:00, or the same quoted) keeps its own calendar day and
+    # drops the time and the zone, rather than shifting to UTC and another day.
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # 20220127 is a number to YAML; read as seconds since 1970 it is a wrong date.
+        raise ValueError("write the date as YYYY-MM-DD")
+    return value
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str | None = Field(default=None, min_length=1)
-    date: dt.date | None = None
-    source: str | None = Field(default=None, min_length=1)
-    url: str | None = None
+def _web_url(value: str) -> str:
+    if not re.match(r"^https?://\S+$", value):
+        raise ValueError("must be a web address starting with http:// or https://")
+    return value
+
+
+def _one_is_a_list(value: object) -> object:
+    return [value] if isinstance(value, str) else value
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter:
+    """The keys an article's front matter may set (checked by `schema.py`)."""
+
+    title: Annotated[str, Bounds(min_length=1)] | None = None
+    date: Annotated[dt.date | None, Before(_date_part)] = None
+    source: Annotated[str, Bounds(min_length=1)] | None = None
+    url: Annotated[str, Check(_web_url)] | None = None
     author: str | None = None
-    topics: tuple[str, ...] = ()
+    topics: Annotated[tuple[str, ...], Before(_one_is_a_list)] = ()
     slug: str | None = None
     draft: bool = False
     """Left out of the site unless built with `--drafts`."""
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date_part(cls, value: object) -> object:
-        # The digest is dated by day, the day the source printed: a date-time (YAML's
-        # 2022-01-27 10:00+08:00, or the same quoted) keeps its own calendar day and
-        # drops the time and the zone, rather than shifting to UTC and another day.
-        if isinstance(value, str):
-            try:
-                value = dt.datetime.fromisoformat(value.strip())
-            except ValueError:
-                return value
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            # pydantic would read 20220127 as seconds since 1970: a wrong date, silently.
-            raise ValueError("write the date as YYYY-MM-DD")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _web_url(cls, value: str | None) -> str | None:
-        if value is not None and not re.match(r"^https?://\S+$", value):
-            raise ValueError("must be a web address starting with http:// or https://")
-        return value
-
-    @field_validator("topics", mode="before")
-    @classmethod
-    def _one_topic_is_a_list(cls, value: object) -> object:
-        return [value] if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -281,8 +279,8 @@ def _simple_front_matter(text: str) -> FrontMatter | None:
         else:
             return None
     try:
-        return FrontMatter.model_validate(data)
-    except ValueError:  # pydantic's ValidationError
+        return schema.parse(FrontMatter, data)
+    except schema.Invalid:
         return None
 
 

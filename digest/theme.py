@@ -13,8 +13,6 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
-
 from digest.errors import DigestError
 from digest.validation import YamlDocument
 
@@ -37,10 +35,9 @@ REQUIRED_TEMPLATES = (
 )
 
 
-class ThemeManifest(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class ThemeManifest:
     """What `theme.yaml` may say."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = ""
     extends: str | None = None

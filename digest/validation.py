@@ -1,7 +1,7 @@
 """YAML documents validated against typed models, with errors that point at a line.
 
-Config and front matter are both YAML checked by pydantic models. Pydantic reports an
-error location as a key path (`topics.0.keywords`); users need `config.yaml:12`. This
+Config and front matter are both YAML checked against typed records (`schema.py`), which
+report where a problem is as a key path (`topics.0.keywords`); users need `config.yaml:12`. This
 module keeps PyYAML's node tree beside the parsed data so any key path can be turned
 back into the line where the user wrote it.
 """
@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
 
+from digest import schema
 from digest.errors import DigestError
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M")
 
 _FAST: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml parses valid YAML several times faster; its error wording differs, so any
@@ -134,7 +134,8 @@ class YamlDocument:
                 self._reject_duplicate_keys(item, seen_nodes)
 
     def validate(self, model: type[M], data: Any = None, what: str = "") -> M:
-        """Build `model` from the document, or raise a DigestError at the offending line."""
+        """Build the record `model` from the document, or raise a DigestError at the
+        offending line."""
         data = self.data if data is None else data
         if data is None:
             data = {}
@@ -143,30 +144,26 @@ class YamlDocument:
             msg = f"{what or 'document'} must be a mapping of keys to values, not a {kind}"
             raise DigestError(msg, self.path, self.first_line)
         try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise self._error(model, exc) from None
+            return schema.parse(model, data)
+        except schema.Invalid as exc:
+            raise self._error(model, exc.problems) from None
 
-    def _error(self, model: type[BaseModel], exc: ValidationError) -> DigestError:
+    def _error(self, model: type[Any], problems: list[schema.Problem]) -> DigestError:
         # An unknown key usually explains a "missing" one next to it (a typo), so say it first.
-        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
-        first = errors[0]
-        loc = tuple(first["loc"])
-        key = _dotted(loc)
-        if first["type"] == "extra_forbidden":
-            allowed = ", ".join(_fields_at(model, loc[:-1]))
+        problems = sorted(problems, key=lambda p: p.kind != "unknown")
+        first = problems[0]
+        key = _dotted(first.loc)
+        if first.kind == "unknown":
+            allowed = ", ".join(schema.fields_at(model, first.loc[:-1]))
             message = f"unknown key '{key}'; expected one of: {allowed}"
-        elif first["type"] == "missing":
+        elif first.kind == "missing":
             message = f"missing required key '{key}'"
         else:
-            # pydantic speaks Python ("value error, ...", "a valid tuple"); users write YAML.
-            text = first["msg"].removeprefix("Value error, ").replace("valid tuple", "list")
-            text = text[0].lower() + text[1:]
-            message = f"'{key}': {text}" if key else text
-        more = len(errors) - 1
+            message = f"'{key}': {first.message}" if key else first.message
+        more = len(problems) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        return DigestError(message, self.path, self.line_of(loc))
+        return DigestError(message, self.path, self.line_of(first.loc))
 
 
 def _scalars(root: yaml.Node | None) -> list[yaml.ScalarNode]:
@@ -193,26 +190,6 @@ def _dotted(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """The keys the model accepts at `loc`, to say what the user may have meant."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
-        if field is None:
-            break
-        annotation = field.annotation
-        args = getattr(annotation, "__args__", ())
-        candidates = [annotation, *args]
-        current = next(
-            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
-        )
-        if current is None:
-            return []
-    return list(current.model_fields) if current is not None else []
 
 
 def line_in_file(path: Path, loc: tuple[int | str, ...]) -> int | None:

@@ -116,7 +116,7 @@ def test_paginate_must_be_positive(make_site: SiteMaker) -> None:
     from digest.errors import DigestError
 
     with pytest.raises(
-        DigestError, match=r"config\.yaml:2: .*paginate.*greater than or equal to 1"
+        DigestError, match=r"config\.yaml:2: .*paginate.*should be at least 1"
     ):
         build(make_site(CONFIG.replace("paginate: 2", "paginate: 0"), FILES))
 

@@ -30,6 +30,7 @@ from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, companion, 
 from digest.cli import main
 from digest.config import load_config
 from digest.models import SentenceRef
+from digest.schema import as_json
 from digest.state import StateStore
 from tests.conftest import SiteMaker, recorded
 
@@ -706,5 +707,5 @@ def load_corpus(site: Path) -> Any:
     from digest.build import _ANALYSIS_CONFIG
 
     config = load_config(site).config
-    context = f"{code_fingerprint()}{config.model_dump_json(include=_ANALYSIS_CONFIG)}"
+    context = f"{code_fingerprint()}{as_json(config, _ANALYSIS_CONFIG)}"
     return StateStore(site.parent / FOLDER, context.encode()).load().corpus

@@ -20,6 +20,7 @@ from digest.build import build
 from digest.cache import FOLDER, code_fingerprint
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.schema import as_json
 from digest.state import State, StateStore
 from tests.conftest import SiteMaker
 from tests.test_incremental import cold, tree
@@ -56,7 +57,7 @@ def site(make_site: SiteMaker) -> Path:
 def stored_state(config: Path) -> State:
     """The state the next build of the site will start from."""
     settings = load_config(config, None, None).config
-    analysis = settings.model_dump_json(include=build_module._ANALYSIS_CONFIG)
+    analysis = as_json(settings, build_module._ANALYSIS_CONFIG)
     folder = config.parent / FOLDER
     return StateStore(folder, f"{code_fingerprint()}{analysis}".encode()).load()
 
