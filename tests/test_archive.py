@@ -115,9 +115,7 @@ def test_archive_pages_are_linked_from_every_page(out: Path) -> None:
 def test_paginate_must_be_positive(make_site: SiteMaker) -> None:
     from digest.errors import DigestError
 
-    with pytest.raises(
-        DigestError, match=r"config\.yaml:2: .*paginate.*should be at least 1"
-    ):
+    with pytest.raises(DigestError, match=r"config\.yaml:2: .*paginate.*should be at least 1"):
         build(make_site(CONFIG.replace("paginate: 2", "paginate: 0"), FILES))
 
 
