@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from digest.errors import DigestError
-from digest.schema import Before, Bounds, Check
+from digest.schema import Before, Bounds, Check, as_list
 from digest.slugs import slugify
 from digest.validation import YamlDocument
 
@@ -29,10 +29,6 @@ def _compiles(pattern: str) -> str:
     except re.error as exc:
         raise ValueError(f"pattern {pattern!r} is not a regular expression: {exc}") from None
     return pattern
-
-
-def _one_is_a_list(value: object) -> object:
-    return [value] if isinstance(value, str) else value
 
 
 def _absolute_url(value: str) -> str:
@@ -68,7 +64,7 @@ class TopicConfig:
     """URL segment of the topic page; derived from `name` when left out."""
     description: str = ""
     """One line under the heading."""
-    keywords: Annotated[tuple[str, ...], Before(_one_is_a_list), Bounds(min_length=1)]
+    keywords: Annotated[tuple[str, ...], Before(as_list), Bounds(min_length=1)]
     """Words or phrases; matched case-insensitively on word stems (see README)."""
     summary: SummaryOverride = SummaryOverride()
     """This topic's summary settings, over the site's."""

@@ -25,7 +25,7 @@ from digest import schema
 from digest.clean import all_furniture, is_furniture, take_date_marker
 from digest.errors import DigestError
 from digest.models import Article, Block, BlockKind, Sentence
-from digest.schema import Before, Bounds, Check
+from digest.schema import Before, Bounds, Check, as_list
 from digest.sentences import sentence_spans
 from digest.slugs import slugify
 from digest.validation import YamlDocument
@@ -85,10 +85,6 @@ def _web_url(value: str) -> str:
     return value
 
 
-def _one_is_a_list(value: object) -> object:
-    return [value] if isinstance(value, str) else value
-
-
 @dataclass(frozen=True, kw_only=True)
 class FrontMatter:
     """The keys an article's front matter may set (checked by `schema.py`)."""
@@ -98,7 +94,7 @@ class FrontMatter:
     source: Annotated[str, Bounds(min_length=1)] | None = None
     url: Annotated[str, Check(_web_url)] | None = None
     author: str | None = None
-    topics: Annotated[tuple[str, ...], Before(_one_is_a_list)] = ()
+    topics: Annotated[tuple[str, ...], Before(as_list)] = ()
     slug: str | None = None
     draft: bool = False
     """Left out of the site unless built with `--drafts`."""

@@ -54,6 +54,12 @@ class Check:
     check: Callable[[Any], Any]
 
 
+def as_list(value: object) -> object:
+    """One text where a list is expected, as a list of one (`keywords: tariff`): a
+    conversion for `Before`."""
+    return [value] if isinstance(value, str) else value
+
+
 class Problem(NamedTuple):
     loc: Loc
     kind: Literal["unknown", "missing", "invalid"]
