@@ -1,7 +1,7 @@
 """build(): the stages of a digest build, in order.
 
 Each stage is a function from frozen records to new frozen records; this module only
-wires them together and times them. Read `_prepare_site` and `build` top to bottom to know
+wires them together and times them. Read `prepare_site` and `build` top to bottom to know
 what a build does.
 
 A rebuild does the same stages as a first build, on the same records, and arrives at
@@ -24,7 +24,7 @@ from digest.ahead import Ahead
 from digest.articles import ArticleStore, read_all, relative_label
 from digest.cache import FOLDER as CACHE_FOLDER
 from digest.cache import Cache, code_fingerprint
-from digest.compare import Related, TopicBasics, compare_beside, compare_topic, topic_basics
+from digest.compare import Related, compare_beside
 from digest.config import Site, load_config
 from digest.corpus import EMPTY
 from digest.errors import DigestError
@@ -36,7 +36,7 @@ from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
 from digest.produce import Beside, produce, start_beside
 from digest.progress import Timer
-from digest.publish import Job, MemorySink, Sink, compile_templates
+from digest.publish import Job, Sink, compile_templates
 from digest.render import tidy_compiled
 from digest.reporter import NullReporter, Reporter
 from digest.schema import as_json
@@ -45,6 +45,7 @@ from digest.spare import Spare, spare_columns
 from digest.state import State, StateStore
 from digest.terms import Terms
 from digest.theme import BUNDLED, Theme, load_theme
+from digest.topic_comparison import TopicBasics, compare_topic, topic_basics
 from digest.topic_summaries import summarise
 from digest.topics import cover
 from digest.validation import line_in_file
@@ -77,20 +78,6 @@ class BuildResult:
 
 
 @dataclass(frozen=True)
-class RenderedSite:
-    """The whole site in memory: what `check` and `serve` read."""
-
-    site: Site
-    files: dict[str, bytes]
-    """Output path (with '/') -> file content."""
-    pages: int
-    articles: int
-    topics: int
-    stages: tuple[tuple[str, float], ...]
-    warnings: tuple[DigestError, ...] = ()
-
-
-@dataclass(frozen=True)
 class Prepared:
     """The site as the stages before the plan leave it."""
 
@@ -115,7 +102,7 @@ class Prepared:
         return Job(views, self.theme, site_view(self.records.config), sink, maker)
 
 
-def _prepare_site(
+def prepare_site(
     config_path: Path,
     output_dir: Path | None,
     base_url: str | None,
@@ -228,7 +215,7 @@ def _prepare_site(
     )
 
 
-def _plan(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
+def plan_pages(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
     with timer("plan"):
         config = prepared.site.config
         code = (code_fingerprint(), prepared.theme.fingerprint(), as_json(config))
@@ -271,7 +258,7 @@ def build(
     in a one-shot process (`heap.one_shot`) the records are then not freed either."""
     started = time.perf_counter()
     timer = Timer(log, progress)
-    prepared = _prepare_site(
+    prepared = prepare_site(
         config_path,
         output_dir,
         base_url,
@@ -321,7 +308,7 @@ def build(
         shown = previous.pages if intact else {}
         wait = prepared.states.written
         beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store, wait)
-        pages, _ = _plan(prepared, timer)
+        pages, _ = plan_pages(prepared, timer)
         with timer("render"):
             made = produce(
                 records,
@@ -407,38 +394,4 @@ def _remember(
         [str(w) for w in prepared.warnings],
         written,
         inputs,
-    )
-
-
-@collector_paused()
-def render_site(
-    config_path: Path,
-    output_dir: Path | None = None,
-    base_url: str | None = None,
-    log: Callable[[str], None] | None = None,
-    drafts: bool = False,
-    reporter: Reporter | None = None,
-    use_cache: bool = True,
-    jobs: int = 0,
-) -> RenderedSite:
-    """The whole site, rendered into memory and written nowhere (check, serve)."""
-    timer = Timer(log, None)
-    prepared = _prepare_site(
-        config_path, output_dir, base_url, drafts, False, reporter, use_cache, jobs, timer
-    )
-    records = prepared.records
-    pages, _ = _plan(prepared, timer)
-    with timer("render"):
-        sink = MemorySink()
-        keys = fragment_keys(records)
-        job = prepared.job(sink, Fragments.empty(), {})
-        produce(records, pages, prepared.theme, job, keys, Fragments.empty(), {}, jobs)
-    return RenderedSite(
-        site=prepared.site,
-        files=sink.files,
-        pages=len(pages),
-        articles=len(records.corpus.entries),
-        topics=len(records.coverage),
-        stages=tuple(timer.stages),
-        warnings=prepared.warnings,
     )

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from digest.build import RenderedSite, render_site
+from digest.rendered import RenderedSite, render_site
 from digest.reporter import StreamReporter
 
 _LINK_ATTRIBUTES = frozenset({"href", "src", "poster", "action"})

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from digest.compare import TopicComparison
 from digest.corpus import Entry
 from digest.models import SentenceRef
+from digest.topic_comparison import TopicComparison
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ import json
 from collections.abc import Mapping, Sequence
 
 from digest import __version__
-from digest.compare import Comparison, TopicComparison
+from digest.compare import Comparison
 from digest.config import Config
 from digest.models import Article, ArticleTopics, SentenceRef, Summaries, TopicCoverage
 from digest.quotes import Quotation
 from digest.site import article_path, topic_path
 from digest.splice import Part, joined
+from digest.topic_comparison import TopicComparison
 
 SCHEMA_VERSION = 1
 

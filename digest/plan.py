@@ -18,12 +18,12 @@ from operator import attrgetter
 import numpy as np
 
 from digest.archive import archive_pages
-from digest.compare import Day
 from digest.coverage import KEY_QUOTES, TIMELINE_PER_DAY
 from digest.models import SentenceRef
 from digest.rows import scramble, segment_sums
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
+from digest.topic_comparison import Day
 from digest.views import Records, newest
 
 _SUMMARY = attrgetter("summary")

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import unquote, urlsplit
 
-from digest.build import render_site
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.rendered import render_site
 from digest.reporter import StreamReporter
 from digest.theme import load_theme
 

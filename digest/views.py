@@ -18,7 +18,7 @@ import numpy as np
 from digest.analysis import Analysis
 from digest.archive import list_context
 from digest.articles import ArticleStore
-from digest.compare import Comparison, TopicComparison
+from digest.compare import Comparison
 from digest.config import Config
 from digest.corpus import Corpus
 from digest.coverage import SourceLink, coverage_view, sentence_href
@@ -37,6 +37,7 @@ from digest.site import (
     edition_path,
     topic_path,
 )
+from digest.topic_comparison import TopicComparison
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest.build import build
-from digest.compare import _timeline
 from digest.corpus import Corpus
 from digest.models import TopicCoverage
 from digest.syndication import _contained
+from digest.topic_comparison import _timeline
 from tests.conftest import SiteMaker
 
 CONFIG = """
