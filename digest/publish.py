@@ -352,7 +352,14 @@ def compile_templates(theme: Theme) -> None:
     need them.) A cold build does it while the analysis workers run; then this is a
     check that the files did not change."""
     env = _environment(theme)
-    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    if len(theme.template_dirs) == 1:
+        # Nothing overrides the theme, so nothing has reason to name its templates
+        # `"<theme>/<template>"`: the same files compiled again under those names took
+        # half of this (0.17 s; one that is used after all compiles when first used).
+        named = tuple(f"{name}/" for name, _ in theme.named_template_dirs)
+        names = [n for n in names if not n.startswith(named)]
+    for name in names:
         # A broken template is reported, with its line, by the page that uses it.
         with suppress(jinja2.TemplateError):
             env.get_template(name)

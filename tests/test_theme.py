@@ -147,6 +147,30 @@ def test_templates_compiled_before_workers_fork_skip_a_broken_one(tmp_path: Path
     assert "unused.html" not in compiled
 
 
+def test_templates_are_compiled_once_unless_an_override_may_name_the_themes_own(
+    tmp_path: Path,
+) -> None:
+    # A theme on its own: each template once, under its plain name.
+    copy_example(tmp_path)
+    theme = load_theme("default", tmp_path)
+    publish.compile_templates(theme)
+    env = publish._environment(theme)
+    assert env.cache is not None
+    compiled = {name for _, name in env.cache}
+    assert "topic.html" in compiled and "default/topic.html" not in compiled
+    # A site's templates/ may extend "default/base.html": those are compiled too.
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text(
+        '{% extends "default/base.html" %}\n', encoding="utf-8"
+    )
+    theme = load_theme("default", tmp_path)
+    publish.compile_templates(theme)
+    env = publish._environment(theme)
+    assert env.cache is not None
+    compiled = {name for _, name in env.cache}
+    assert {"base.html", "default/base.html", "default/topic.html"} <= compiled
+
+
 def _where(chunk: list[object]) -> list[object]:
     return [(os.getpid(), item) for item in chunk]
 
