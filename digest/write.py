@@ -264,9 +264,23 @@ class Staging:
         in a thread (no `rm`) is always waited for."""
         removals, self._removals = self._removals, []
         finish([r for r in removals if wait or isinstance(r, threading.Thread)])
+        if not wait:
+            _left_running([r for r in removals if isinstance(r, subprocess.Popen)])
 
     def abort(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+_RUNNING: list[subprocess.Popen[bytes]] = []
+"""Deletions a build returned without waiting for. A command line build's process ends
+first; one that lives on (`digest serve`, a program that embeds digest, the tests) keeps
+them here until they are done, so none is collected while still running (Python warns
+of that) and each is reaped."""
+
+
+def _left_running(started: Sequence[subprocess.Popen[bytes]]) -> None:
+    _RUNNING[:] = [p for p in _RUNNING if p.poll() is None]
+    _RUNNING.extend(started)
 
 
 def _parents(path: str) -> list[str]:

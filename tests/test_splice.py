@@ -3,15 +3,20 @@ staging folder that keeps the rest as links."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
+import shutil
+import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digest import write
 from digest.ahead import link_ahead
 from digest.freshness import output_listing, updated_listing
 from digest.splice import Part, Slice, joined, resolve, write_parts
@@ -108,6 +113,32 @@ def test_staging_keeps_files_as_links_and_leaves_the_old_output_alone(
     ]  # fmt: skip
     assert (out / "articles" / "a.html").read_text() == "article a"
     assert [p.name for p in tmp_path.iterdir()] == ["public"], "the old output is deleted"
+
+
+@pytest.mark.skipif(shutil.which("rm") is None, reason="deletes with `rm` where there is one")
+def test_a_deletion_not_waited_for_is_kept_until_done_and_then_reaped(tmp_path: Path) -> None:
+    # A build that lingers (the command line) returns while `rm` deletes the old site;
+    # in a process that lives on, that `rm` must not be collected while it runs.
+    out = tmp_path / "public"
+    out.mkdir()
+    for n in range(200):
+        (out / f"{n}.html").write_text("old")
+    staging = Staging(out, reuse=False)
+    staging.write("index.html", b"new")
+    staging.commit()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        staging.close(wait=False)
+        running = list(write._RUNNING)
+        del staging
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert running and all(isinstance(p, subprocess.Popen) for p in running)
+    for process in running:
+        assert process.wait(timeout=30) == 0
+    write._left_running([])  # the next build's close: what is done is let go
+    assert not set(map(id, running)) & set(map(id, write._RUNNING))
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
 def test_writing_over_a_kept_file_leaves_the_old_output_alone(tmp_path: Path) -> None:
