@@ -24,7 +24,7 @@ from digest.rows import scramble, segment_sums
 from digest.search import search_page
 from digest.site import Link, Page, Pager, article_path, paginate, topic_path
 from digest.topic_comparison import Day
-from digest.views import Records, newest
+from digest.views import Records
 
 _SUMMARY = attrgetter("summary")
 """An entry's summary indices, read in C."""
@@ -209,8 +209,8 @@ def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
     config = records.config
     corpus = records.corpus
     keys = Keys(records, site_key)
-    order = newest(corpus)
-    latest = tuple(order[: config.latest_articles])
+    order = corpus.newest
+    latest = order[: config.latest_articles]
     topics = tuple(t.slug for t in records.coverage)
     pages = [
         Page(

@@ -279,8 +279,3 @@ def context(views: Views, page: Page) -> dict[str, object]:
     if kind == "sources":
         return {"sources": rest[0]}
     return {}
-
-
-def newest(corpus: Corpus) -> list[int]:
-    """Article numbers, newest first, undated last, then by id."""
-    return list(corpus.newest)
