@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from digest.models import Article, SentenceRef
 
@@ -259,7 +259,7 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     return _pairs_match(_shingles(wa, 2), _shingles(wb, 2))
 
 
-def _pairs_match(sa: set[tuple[str, ...]], sb: set[tuple[str, ...]]) -> bool:
+def _pairs_match(sa: set[Any], sb: set[Any]) -> bool:
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     shared = len(small & large)
     if shared / len(small) < 0.5:
@@ -292,7 +292,11 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     split = [w.split() for w in wordings]
     count = [len(copies[w]) for w in wordings]
     size = [len(w) for w in split]
-    links = _links([_shingles(w, 2) for w in split], count)
+    # Each word pair as a number: the links compare these sets tens of thousands of
+    # times, and a tuple's hash is computed afresh at each look, a number's never.
+    numbers: dict[tuple[str, ...], int] = {}
+    number = numbers.setdefault
+    links = _links([{number(p, len(numbers)) for p in _shingles(w, 2)} for w in split], count)
 
     def comparable(i: int) -> int:
         # Neighbours of about the same length: a statement quoted by several outlets,
@@ -323,13 +327,13 @@ def group(quotations: Sequence[Quotation]) -> tuple[QuoteGroup, ...]:
     return tuple(groups)
 
 
-def _links(pairs_of: Sequence[set[tuple[str, ...]]], count: Sequence[int]) -> list[set[int]]:
+def _links(pairs_of: Sequence[set[int]], count: Sequence[int]) -> list[set[int]]:
     """Which wordings match: candidates share one of a wording's word pairs, and only
     pairs rare enough to tell statements apart (counted over quotations, copies
     included), so the cost per wording is bounded and grouping grows with the number of
     wordings, not its square."""
-    postings: dict[tuple[str, ...], list[int]] = {}
-    frequency: dict[tuple[str, ...], int] = {}
+    postings: dict[int, list[int]] = {}
+    frequency: dict[int, int] = {}
     for i, pairs in enumerate(pairs_of):
         for pair in pairs:
             postings.setdefault(pair, []).append(i)
