@@ -15,11 +15,15 @@ the last named speaker earlier in the same article, as a reader would.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypeVar
 
 from digest.models import Article, SentenceRef
+
+_Pair = TypeVar("_Pair", bound=Hashable)
+"""A word pair as the grouping compares them: a tuple of words, or its number."""
 
 MIN_WORDS = 4
 """Shorter quotations ("stop interfering") are scare quotes more than statements: they are
@@ -259,7 +263,7 @@ def same_quotation(a: Quotation, b: Quotation) -> bool:
     return _pairs_match(_shingles(wa, 2), _shingles(wb, 2))
 
 
-def _pairs_match(sa: set[Any], sb: set[Any]) -> bool:
+def _pairs_match(sa: AbstractSet[_Pair], sb: AbstractSet[_Pair]) -> bool:
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     shared = len(small & large)
     if shared / len(small) < 0.5:
