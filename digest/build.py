@@ -1,8 +1,8 @@
 """build(): the stages of a digest build, in order.
 
 Each stage is a function from frozen records to new frozen records; this module only
-wires them together and times them. Read `prepare_site` and `build` top to bottom to know
-what a build does.
+wires them together and times them. Read `prepare_site` (`prepare.py`) and `build` top
+to bottom to know what a build does.
 
 A rebuild does the same stages as a first build, on the same records, and arrives at
 the same site byte for byte; it is fast because each stage's costly part is remembered
@@ -14,47 +14,28 @@ articles it ranks, a page by its key (`plan.py`). What did not change is taken f
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 from digest import freshness
 from digest.ahead import Ahead
-from digest.articles import ArticleStore, read_all, relative_label
-from digest.cache import FOLDER as CACHE_FOLDER
-from digest.cache import Cache, code_fingerprint
-from digest.compare import Related, compare_beside
-from digest.config import Site, load_config
-from digest.corpus import EMPTY
+from digest.cache import code_fingerprint
 from digest.errors import DigestError
-from digest.freshness import Signature
 from digest.heap import collector_paused, keep_until_exit
-from digest.models import SentenceRef, TopicCoverage
 from digest.outputs import Fragments, fragment_keys
-from digest.overlaps import NONE
 from digest.plan import Keys, digest_of, plan
-from digest.produce import Beside, produce, start_beside
+from digest.prepare import Prepared, prepare_site, summarise_site
+from digest.produce import Beside, produce, start_article_pages, start_beside
 from digest.progress import Timer
-from digest.publish import Job, Sink, compile_templates
-from digest.render import tidy_compiled
-from digest.reporter import NullReporter, Reporter
+from digest.reporter import Reporter
 from digest.schema import as_json
-from digest.site import Page, site_view
-from digest.spare import Spare, spare_columns
-from digest.state import State, StateStore
-from digest.terms import Terms
-from digest.theme import BUNDLED, Theme, load_theme
-from digest.topic_comparison import TopicBasics, compare_topic, topic_basics
-from digest.topic_summaries import summarise
-from digest.topics import cover
-from digest.validation import line_in_file
-from digest.views import Records, Views
-from digest.write import Staging, check_output_dir
-
-_ANALYSIS_CONFIG = {"boilerplate", "topics", "summary"}
-"""The config keys a file's analysis depends on; changing another one (a title, the
-theme) keeps the cache."""
+from digest.site import Page
+from digest.spare import Spare
+from digest.state import State
+from digest.theme import BUNDLED
+from digest.write import Staging
 
 
 @dataclass(frozen=True)
@@ -77,159 +58,15 @@ class BuildResult:
         return f"Built {self.contents()} in {self.seconds:.1f} s"
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """The site as the stages before the plan leave it."""
-
-    site: Site
-    theme: Theme
-    records: Records
-    store: ArticleStore
-    previous: State
-    ranks: dict[str, tuple[SentenceRef, ...]]
-    signatures: dict[str, tuple[Signature, str]]
-    cache: Cache
-    states: StateStore
-    warnings: tuple[DigestError, ...]
-
-    def job(
-        self, sink: Sink, kept: Fragments, known: Mapping[tuple[str, int], tuple[str, str]]
-    ) -> Job:
-        """What rendering needs: views (with the sentences the last build showed), the
-        theme, where files go, and how to make an article's fragments."""
-        views = Views(self.records, self.store, known)
-        maker = kept.maker(self.records, self.store)
-        return Job(views, self.theme, site_view(self.records.config), sink, maker)
-
-
-def prepare_site(
-    config_path: Path,
-    output_dir: Path | None,
-    base_url: str | None,
-    drafts: bool,
-    for_output: bool,
-    reporter: Reporter | None,
-    use_cache: bool,
-    jobs: int,
-    timer: Timer,
-    inputs: freshness.Inputs | None = None,
-    spare: Spare | None = None,
-) -> Prepared:
-    """Every stage before the plan. `for_output` also vets the output folder, up front;
-    `inputs` are what the no-op check saw of the files; `spare` computes agreement."""
-    problems: list[DigestError] = []
-
-    def warn(problem: DigestError) -> None:
-        problems.append(problem)
-        (reporter or NullReporter()).warn(problem)
-
-    with timer("config"):
-        site = load_config(config_path, output_dir, base_url)
-        config = site.config
-        if for_output:
-            check_output_dir(site)
-        theme = _theme(site)
-        if use_cache:
-            theme = replace(theme, compiled=tidy_compiled(site.root / CACHE_FOLDER / "templates"))
-    with timer("read"):
-        folder = site.root / CACHE_FOLDER if use_cache else None
-        context = f"{code_fingerprint()}{as_json(config, _ANALYSIS_CONFIG)}"
-        cache = Cache(folder, "analysis", context.encode())
-        states = StateStore(folder, context.encode())
-        previous = states.load()
-        if spare is not None:
-            spare.load(spare_columns(previous.corpus))
-        corpus, store, signatures = read_all(
-            site,
-            warn,
-            cache,
-            jobs,
-            timer.counter("read"),
-            previous.corpus,
-            drafts,
-            previous.files,
-            inputs.folders.get(str(site.content_dir)) if inputs else None,
-            # Rendering many pages compiles every template first; this process has
-            # time for it while the workers analyse.
-            partial(compile_templates, theme),
-        )
-    with timer("compare"):
-        kept = {e.key for e in previous.corpus.entries}
-        fresh = {e.key for e in corpus.entries if e.key not in kept}
-        # Which articles each topic covers, and most of how its sources compare, need no
-        # agreement: found while it is computed.
-
-        def meanwhile(related: Related) -> tuple[tuple[TopicCoverage, ...], dict[str, TopicBasics]]:
-            coverage = cover(config.topics, corpus)
-            return coverage, {t.slug: topic_basics(t, corpus, related) for t in coverage}
-
-        comparison, (coverage, basics) = compare_beside(
-            corpus,
-            meanwhile,
-            previous.syndication,
-            fresh,
-            previous.grouped,
-            previous.overlaps,
-            spare,
-        )
-        for number, topic in enumerate(coverage):
-            if not topic.articles:
-                where = line_in_file(site.config_path, ("topics", number))
-                message = f"topic '{topic.name}' matches no article; check its keywords"
-                label = relative_label(site.config_path.resolve(), site.root)
-                warn(DigestError(message, label, where))
-        compared = {t.slug: compare_topic(t, corpus, comparison, basics[t.slug]) for t in coverage}
-    # Of the previous build, only what rendering reuses is kept from here on.
-    previous = replace(previous, corpus=EMPTY, syndication=None, grouped=None, overlaps=NONE)
-    with timer("summarise"):
-        overrides = {t.slug: t.summary for t in config.topics}
-
-        def text_of(ref: SentenceRef) -> str:
-            entry = corpus.entries[corpus.number[ref.article]]
-            return store.sentence(entry, ref.index)[0]
-
-        summaries, ranks = summarise(
-            corpus,
-            coverage,
-            config.summary,
-            overrides,
-            Terms(),
-            comparison,
-            text_of,
-            previous.ranks,
-            {slug: c.independent_sources for slug, c in compared.items()},
-        )
-    if timer.log and not config.base_url:
-        timer.log("note: no base_url, so no feeds, sitemap or canonical links (they need it)")
-    return Prepared(
-        site,
-        theme,
-        Records(config, corpus, comparison, summaries, coverage, compared),
-        store,
-        previous,
-        ranks,
-        signatures,
-        cache,
-        states,
-        tuple(problems),
-    )
-
-
 def plan_pages(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
     with timer("plan"):
-        config = prepared.site.config
-        code = (code_fingerprint(), prepared.theme.fingerprint(), as_json(config))
-        return plan(prepared.records, digest_of(*code))
+        return plan(prepared.records, site_key(prepared))
 
 
-def _theme(site: Site) -> Theme:
-    try:
-        return load_theme(site.config.theme, site.root)
-    except DigestError as exc:
-        if exc.path is not None:
-            raise
-        line = line_in_file(site.config_path, ("theme",))
-        raise DigestError(exc.message, site.config_path, line) from None
+def site_key(prepared: Prepared) -> str:
+    """What every page is made with: digest's code, the theme and the config."""
+    config = prepared.site.config
+    return digest_of(code_fingerprint(), prepared.theme.fingerprint(), as_json(config))
 
 
 @collector_paused()
@@ -288,12 +125,19 @@ def build(
         before = listed if listed is not None else freshness.output_listing(out)
     intact = use_cache and previous.output == (str(out), freshness.listing_digest(before))
     staging = Staging(out, reuse=intact, ahead=ahead)
-    beside = None
+    beside = early = None
     try:
         keys = fragment_keys(records)
         search = records.config.search
         kept = Fragments.load(out, previous.fragments, search) if intact else Fragments.empty()
-        job = prepared.job(staging, kept, previous.sentences if intact else {})
+        known = previous.sentences if intact else {}
+        shown = previous.pages if intact else {}
+        # Article pages show no topic summary: their workers start before those are made.
+        job = prepared.job(staging, kept, known)
+        early = start_article_pages(records, job, site_key(prepared), kept, shown, jobs)
+        prepared = summarise_site(prepared, timer)
+        records = prepared.records
+        job = prepared.job(staging, kept, known)
         answers = State(
             corpus=records.corpus,
             syndication=records.comparison.syndication,
@@ -305,7 +149,6 @@ def build(
         # The answers hold whatever the output: stored while the files are made, by the
         # process that makes the files beside the pages from here on a rebuild.
         store = partial(prepared.states.store_answers, answers) if use_cache else None
-        shown = previous.pages if intact else {}
         wait = prepared.states.written
         beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store, wait)
         pages, _ = plan_pages(prepared, timer)
@@ -322,13 +165,15 @@ def build(
                 timer.counter("render"),
                 between=partial(prepared.states.save_answers, answers) if use_cache else None,
                 beside=beside,
+                started=early,
             )
         with timer("write"):
             staging.settle([page.path for page in pages] + made.files)
             staging.commit()
     except BaseException:
-        if beside is not None:
-            beside.stop()  # before its folder goes: it may still be writing there
+        for process in (beside, early):
+            if process is not None:
+                process.stop()  # before its folder goes: it may still be writing there
         staging.abort()
         raise
     prepared.states.adopt(made.adopted)

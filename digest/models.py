@@ -156,4 +156,4 @@ class Summaries:
     """Summary of every article and every topic, as sentence references."""
 
     articles: Mapping[str, tuple[SentenceRef, ...]]
-    topics: dict[str, tuple[SentenceRef, ...]]
+    topics: Mapping[str, tuple[SentenceRef, ...]]

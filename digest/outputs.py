@@ -19,13 +19,13 @@ from digest.articles import ArticleStore
 from digest.export import article_json, digest_json
 from digest.feeds import build_time, channel_files, channels
 from digest.plan import digest_of
-from digest.publish import Sink
 from digest.search import INDEX, article_entry, search_index
 from digest.seo import seo_files
 from digest.site import Page, article_path
 from digest.splice import Part, Slice
 from digest.theme import Theme
 from digest.views import Records, Views
+from digest.workers import Sink
 from digest.write import MARKER, collect_static
 
 Pair = tuple[Part, Part]

@@ -226,22 +226,25 @@ def plan(records: Records, site_key: str) -> tuple[tuple[Page, ...], Keys]:
             ),
         ),
         *(page for slug in topics for page in _topic_pages(records, keys, slug)),
-        *(
-            Page(
-                article_path(corpus.entries[n].id),
-                "article.html",
-                corpus.entries[n].title,
-                ("article", n),
-                keys.site + keys.whole(n),
-            )
-            for n in order
-        ),
+        *(article_page(keys, n) for n in order),
         Page("404.html", "404.html", "Page not found", ("404",), keys.page("404")),
     ]
     pages += archive_pages(config, corpus, order, keys.listing, keys.page)
     if config.search:
         pages.append(search_page(keys.page("search")))
     return tuple(pages), keys
+
+
+def article_page(keys: Keys, article: int) -> Page:
+    """An article's own page (which shows no topic summary, so its key needs none)."""
+    entry = keys.records.corpus.entries[article]
+    return Page(
+        article_path(entry.id),
+        "article.html",
+        entry.title,
+        ("article", article),
+        keys.site + keys.whole(article),
+    )
 
 
 def _topic_pages(records: Records, keys: Keys, slug: str) -> Sequence[Page]:

@@ -22,10 +22,12 @@ from multiprocessing.process import BaseProcess
 
 from digest.analysis import cpu_count, forkable
 from digest.outputs import Fragments, Pair, Spans, other_files, seo_output, write_outputs
-from digest.publish import POOL_FROM, Job, keep_unchanged, render
+from digest.plan import Keys, article_page
+from digest.publish import ArticleWork, keep_unchanged, render, start_articles
 from digest.site import Page
 from digest.theme import Theme
 from digest.views import Records
+from digest.workers import POOL_FROM, Job, Started
 
 Made = tuple[dict[str, str], Spans, list[str]]
 """What making the other files gives: path -> key of those that have one, where the
@@ -147,6 +149,24 @@ def _beside(
         then()
 
 
+def start_article_pages(
+    records: Records,
+    job: Job,
+    site_key: str,
+    kept: Fragments,
+    previous: Mapping[str, str],
+    jobs: int,
+) -> Started | None:
+    """Start rendering the article pages before the plan (`start_articles`), when every
+    one of them and of their fragments is to be made: a cold build, or one whose
+    previous output is gone (a rebuild keeps most, and decides which after the plan)."""
+    if previous or kept.spans:
+        return None
+    keys = Keys(records, site_key)
+    work = [ArticleWork(n, article_page(keys, n)) for n in range(len(records.corpus.entries))]
+    return start_articles(work, job, jobs)
+
+
 def produce(
     records: Records,
     pages: Sequence[Page],
@@ -159,6 +179,7 @@ def produce(
     progress: Callable[[int, int], None] | None = None,
     between: Callable[[], None] | None = None,
     beside: Beside | None = None,
+    started: Started | None = None,
 ) -> Produced:
     """Render the pages whose key is not `previous`'s and write the other files.
 
@@ -167,7 +188,8 @@ def produce(
     robots.txt and the sitemap, which this one writes after keeping the unchanged
     pages and rendering the rest. Without, this process
     makes them once the article pages are rendered, beside the workers' list pages,
-    after running `between`.
+    after running `between`. `started`: the workers rendering the article pages since
+    before the plan (`start_article_pages`).
     """
     todo = keep_unchanged(pages, previous, job.sink)
     if beside is not None:
@@ -186,7 +208,7 @@ def produce(
             between()
         done.append(others(made))
 
-    rendered, _ = render(todo, job, need, jobs, progress, meanwhile)
+    rendered, _ = render(todo, job, need, jobs, progress, meanwhile, started)
     keyed, spans, files = done[0]
     return Produced(rendered, keyed, spans, files)
 

@@ -345,3 +345,37 @@ def render_page(
     except jinja2.UndefinedError as exc:
         raise DigestError(f"template error in {page.template}: {exc.message}") from None
     return html.encode("utf-8")
+
+
+_environments: dict[int, tuple[Theme, jinja2.Environment]] = {}
+
+
+def page_environment(theme: Theme) -> jinja2.Environment:
+    """One Jinja2 environment per theme and process, so templates compile once. Each
+    build loads its theme afresh, so an environment never outlives its build's theme
+    (it holds it: no later theme can take its `id`), and need not look at the template
+    files again (`auto_reload` off: a stat per page otherwise)."""
+    found = _environments.get(id(theme))
+    if found is None or found[0] is not theme:
+        _environments.clear()
+        found = _environments[id(theme)] = (theme, environment(theme, auto_reload=False))
+    return found[1]
+
+
+def compile_templates(theme: Theme) -> None:
+    """Compile every page template before the workers fork, so they inherit them
+    instead of each compiling them again. (In one process, templates compile as pages
+    need them.) A cold build does it while the analysis workers run; then this is a
+    check that the files did not change."""
+    env = page_environment(theme)
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    if len(theme.template_dirs) == 1:
+        # Nothing overrides the theme, so nothing has reason to name its templates
+        # `"<theme>/<template>"`: the same files compiled again under those names took
+        # half of this (0.17 s; one that is used after all compiles when first used).
+        named = tuple(f"{name}/" for name, _ in theme.named_template_dirs)
+        names = [n for n in names if not n.startswith(named)]
+    for name in names:
+        # A broken template is reported, with its line, by the page that uses it.
+        with suppress(jinja2.TemplateError):
+            env.get_template(name)

@@ -9,15 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.build import plan_pages, prepare_site
+from digest.build import plan_pages
 from digest.config import Site
 from digest.errors import DigestError
 from digest.heap import collector_paused
 from digest.outputs import Fragments, fragment_keys
+from digest.prepare import prepare_site, summarise_site
 from digest.produce import produce
 from digest.progress import Timer
-from digest.publish import MemorySink
 from digest.reporter import Reporter
+from digest.workers import MemorySink
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def render_site(
     prepared = prepare_site(
         config_path, output_dir, base_url, drafts, False, reporter, use_cache, jobs, timer
     )
+    prepared = summarise_site(prepared, timer)
     records = prepared.records
     pages, _ = plan_pages(prepared, timer)
     with timer("render"):

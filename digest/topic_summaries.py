@@ -82,6 +82,24 @@ def summarise(
     return Summaries(ArticleSummaries(corpus), topics), used
 
 
+def articles_only(corpus: Corpus) -> Summaries:
+    """The summaries before the topics' are made: article pages are rendered meanwhile
+    (`publish.start_articles`), and nothing they show depends on a topic's summary. A
+    page that asked for one would fail loudly rather than show a site without it."""
+    return Summaries(ArticleSummaries(corpus), _Pending())
+
+
+class _Pending(Mapping[str, tuple[SentenceRef, ...]]):
+    def __getitem__(self, slug: str) -> tuple[SentenceRef, ...]:
+        raise RuntimeError(f"the summary of topic '{slug}' was asked for before it was made")
+
+    def __iter__(self) -> Iterator[str]:
+        raise RuntimeError("the topics' summaries were asked for before they were made")
+
+    def __len__(self) -> int:
+        raise RuntimeError("the topics' summaries were asked for before they were made")
+
+
 class ArticleSummaries(Mapping[str, tuple[SentenceRef, ...]]):
     """Each article's summary, from the indices its analysis chose, made when a page asks
     for it: making all ten thousand up front cost a rebuild 0.06 s, for the few pages

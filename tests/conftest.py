@@ -47,6 +47,33 @@ def make_site(tmp_path: Path) -> SiteMaker:
     return make
 
 
+HARBOUR_AND_COUNCIL = """
+title: {title}
+base_url: https://example.org/{slug}/
+topics:
+  - name: Harbour
+    keywords: [harbour, ferry, port]
+  - name: Council
+    keywords: [council, budget, vote]
+"""
+"""The config of `short_reports` (title and base URL filled in)."""
+
+
+def short_reports(count: int, sources: int) -> dict[str, str]:
+    """`count` three-sentence reports alternating between a harbour and a council story,
+    from `sources` outlets, dated in May 2024."""
+    files = {}
+    for n in range(count):
+        topic = "The harbour ferry left the port" if n % 2 else "The council passed the budget"
+        files[f"a{n}.md"] = (
+            f"---\ntitle: Report {n}\nsource: Outlet {n % sources}\n"
+            f"date: 2024-05-{n % 28 + 1:02}\n---\n"
+            f"{topic} on day {n}, officials said. Crowds of {n + 20} people watched. "
+            f"The vote number {n} was close, aides said.\n"
+        )
+    return files
+
+
 def copy_example(dest: Path) -> Path:
     """A copy of the example site (config + content) that a test may change."""
     shutil.copy(ROOT / "config.yaml", dest / "config.yaml")

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 import digest.ahead as ahead_module
-import digest.build as build_module
 import digest.cache as cache_module
 import digest.freshness as freshness
+import digest.prepare as prepare_module
 import digest.state as state_module
 from digest.ahead import Ahead, look_ahead
 from digest.analysis import cpu_count
@@ -152,13 +152,13 @@ def test_templates_compile_while_the_workers_analyse(
     import multiprocessing
 
     seen: list[int] = []
-    compile_templates = build_module.compile_templates
+    compile_templates = prepare_module.compile_templates
 
     def compiling(theme: Any) -> None:
         seen.append(len(multiprocessing.active_children()))
         compile_templates(theme)
 
-    monkeypatch.setattr(build_module, "compile_templates", compiling)
+    monkeypatch.setattr(prepare_module, "compile_templates", compiling)
     build(site, jobs=2)
     assert seen and seen[0] >= 1  # the analysis workers were running
     assert tree(site.parent / "public") == cold(site, tmp_path)
@@ -704,7 +704,7 @@ def test_stored_entries_come_back_as_the_records_they_were(site: Path) -> None:
 
 def load_corpus(site: Path) -> Any:
     """The corpus the site's last build stored."""
-    from digest.build import _ANALYSIS_CONFIG
+    from digest.prepare import _ANALYSIS_CONFIG
 
     config = load_config(site).config
     context = f"{code_fingerprint()}{as_json(config, _ANALYSIS_CONFIG)}"

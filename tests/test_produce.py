@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import digest.build as build_module
+import digest.prepare as prepare_module
 import digest.produce as produce_module
 from digest.analysis import cpu_count
 from digest.build import build
@@ -22,34 +23,18 @@ from digest.config import load_config
 from digest.errors import DigestError
 from digest.schema import as_json
 from digest.state import State, StateStore
-from tests.conftest import SiteMaker
+from tests.conftest import HARBOUR_AND_COUNCIL, SiteMaker, short_reports
 from tests.test_incremental import cold, tree
 
 pytestmark = pytest.mark.skipif(cpu_count() < 2, reason="the process forks only with two CPUs")
-
-CONFIG = """
-title: Beside
-base_url: https://example.org/beside/
-topics:
-  - name: Harbour
-    keywords: [harbour, ferry, port]
-  - name: Council
-    keywords: [council, budget, vote]
-"""
 
 
 @pytest.fixture
 def site(make_site: SiteMaker) -> Path:
     """Eight articles on two topics, built once, cold, in one process."""
-    files = {}
-    for n in range(8):
-        topic = "The harbour ferry left the port" if n % 2 else "The council passed the budget"
-        files[f"a{n}.md"] = (
-            f"---\ntitle: Report {n}\nsource: Outlet {n % 3}\ndate: 2024-05-0{n + 1}\n---\n"
-            f"{topic} on day {n}, officials said. Crowds of {n + 20} people watched. "
-            f"The vote number {n} was close, aides said.\n"
-        )
-    config = make_site(CONFIG, files)
+    config = make_site(
+        HARBOUR_AND_COUNCIL.format(title="Beside", slug="beside"), short_reports(8, 3)
+    )
     build(config, jobs=1)
     return config
 
@@ -57,7 +42,7 @@ def site(make_site: SiteMaker) -> Path:
 def stored_state(config: Path) -> State:
     """The state the next build of the site will start from."""
     settings = load_config(config, None, None).config
-    analysis = as_json(settings, build_module._ANALYSIS_CONFIG)
+    analysis = as_json(settings, prepare_module._ANALYSIS_CONFIG)
     folder = config.parent / FOLDER
     return StateStore(folder, f"{code_fingerprint()}{analysis}".encode()).load()
 

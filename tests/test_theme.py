@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
-from digest import publish
+from digest import render
 from digest.build import build
 from digest.errors import DigestError
 from digest.theme import BUNDLED, load_theme
@@ -139,8 +135,8 @@ def test_templates_compiled_before_workers_fork_skip_a_broken_one(tmp_path: Path
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "unused.html").write_text("<p>{% if %}</p>\n", encoding="utf-8")
     theme = load_theme("default", tmp_path)
-    publish.compile_templates(theme)  # what a parallel render does before it forks
-    env = publish._environment(theme)
+    render.compile_templates(theme)  # what a parallel render does before it forks
+    env = render.page_environment(theme)
     assert env.cache is not None
     compiled = {name for _, name in env.cache}
     assert {"article.html", "topic.html", "base.html", "_macros.html"} <= compiled
@@ -153,8 +149,8 @@ def test_templates_are_compiled_once_unless_an_override_may_name_the_themes_own(
     # A theme on its own: each template once, under its plain name.
     copy_example(tmp_path)
     theme = load_theme("default", tmp_path)
-    publish.compile_templates(theme)
-    env = publish._environment(theme)
+    render.compile_templates(theme)
+    env = render.page_environment(theme)
     assert env.cache is not None
     compiled = {name for _, name in env.cache}
     assert "topic.html" in compiled and "default/topic.html" not in compiled
@@ -164,121 +160,11 @@ def test_templates_are_compiled_once_unless_an_override_may_name_the_themes_own(
         '{% extends "default/base.html" %}\n', encoding="utf-8"
     )
     theme = load_theme("default", tmp_path)
-    publish.compile_templates(theme)
-    env = publish._environment(theme)
+    render.compile_templates(theme)
+    env = render.page_environment(theme)
     assert env.cache is not None
     compiled = {name for _, name in env.cache}
     assert {"base.html", "default/base.html", "default/topic.html"} <= compiled
-
-
-def _where(chunk: list[object]) -> list[object]:
-    return [(os.getpid(), item) for item in chunk]
-
-
-class _Folder(publish.MemorySink):
-    """A sink whose files forked workers' writes would reach, as a folder's do: these
-    tests' tasks write nothing."""
-
-    shared = True
-
-
-def _job(tmp_path: Path, sink: publish.Sink | None = None) -> publish.Job:
-    theme = load_theme("default", tmp_path)
-    return publish.Job(None, theme, None, sink or _Folder(), None)  # type: ignore[arg-type]
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
-def test_render_chunks_are_shared_and_each_done_once(tmp_path: Path) -> None:
-    # Chunks go to whichever process is free: every item once, by both processes.
-    items = list(range(400))
-    done = list(publish._run(_where, items, _job(tmp_path), 2))  # type: ignore[arg-type]
-    assert sorted(item for _, item in done) == items
-    assert len({pid for pid, _ in done}) == 2 and os.getpid() in {pid for pid, _ in done}
-
-
-def _writing(chunk: list[object]) -> list[object]:
-    """A render task that writes one page per item into the job's sink."""
-    job = publish._job
-    assert job is not None
-    for item in chunk:
-        job.sink.write(f"page-{item}.html", str(os.getpid()).encode())
-    return list(chunk)
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
-def test_pages_a_worker_renders_for_memory_are_sent_back(tmp_path: Path) -> None:
-    # `digest check` and `serve` render into memory, which a worker's own writes would
-    # never reach: its pages come back with its results.
-    sink = publish.MemorySink()
-    done = list(publish._run(_writing, list(range(400)), _job(tmp_path, sink), 2))  # type: ignore[arg-type]
-    assert sorted(done) == list(range(400))  # type: ignore[type-var]
-    assert sorted(sink.files) == sorted(f"page-{n}.html" for n in range(400))
-    assert len({data for data in sink.files.values()}) == 2  # both processes rendered
-
-
-def _waiting(chunk: list[object]) -> list[object]:
-    """A render task whose first chunk in each process marks that it started, then
-    waits (2 s at most) for `first` to have run; each item says whether it had."""
-    folder = Path(str(chunk[0][0]))  # type: ignore[index]
-    mine = folder / f"started-{os.getpid()}"
-    if not mine.exists():
-        mine.touch()
-        deadline = time.monotonic() + 2
-        while not (folder / "go").exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-    ran = (folder / "go").exists()
-    return [(os.getpid(), ran, item) for _, item in chunk]  # type: ignore[misc]
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
-def test_first_runs_here_while_the_worker_renders(tmp_path: Path) -> None:
-    # The build process makes digest.json and the search index (`first`) while the
-    # worker renders list pages: `first` sees the worker at work (not before it
-    # started) and the worker sees `first` done (not after it finished).
-    items = [(str(tmp_path), n) for n in range(400)]
-    worker_seen: list[bool] = []
-
-    def first() -> None:
-        deadline = time.monotonic() + 2
-        while time.monotonic() < deadline and not any(tmp_path.glob("started-*")):
-            time.sleep(0.01)
-        worker_seen.append(any(tmp_path.glob("started-*")))
-        (tmp_path / "go").touch()
-
-    done = list(publish._run(_waiting, items, _job(tmp_path), 2, first))  # type: ignore[arg-type]
-    assert worker_seen == [True]
-    assert sorted(item for _, _, item in done) == list(range(400))
-    assert len({pid for pid, _, _ in done}) == 2
-    assert all(ran for _, ran, _ in done)  # no process waited for it in vain
-
-
-@pytest.mark.parametrize("count", [0, 3])
-def test_first_runs_once_when_pages_are_too_few_for_workers(tmp_path: Path, count: int) -> None:
-    # No list page to render (a rebuild that kept them all) still makes the other files.
-    calls: list[int] = []
-    items = list(range(count))
-    done = list(publish._run(_where, items, _job(tmp_path), 2, lambda: calls.append(1)))  # type: ignore[arg-type]
-    assert calls == [1] and [item for _, item in done] == items
-
-
-@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two CPUs for a render worker")
-def test_a_failure_in_first_leaves_no_worker_or_thread(tmp_path: Path) -> None:
-    def first() -> None:
-        raise OSError("disk full")
-
-    threads = threading.active_count()
-    with pytest.raises(OSError, match="disk full"):
-        list(publish._run(_where, list(range(400)), _job(tmp_path), 2, first))  # type: ignore[arg-type]
-    assert multiprocessing.active_children() == []
-    assert threading.active_count() == threads
-
-
-def test_chunks_shrink_towards_the_end_of_a_pass() -> None:
-    # No process is left with a large last chunk while the others wait.
-    sizes = [len(c) for c in publish._chunks(list(range(1000)), 2)]
-    assert sum(sizes) == 1000
-    assert sizes == sorted(sizes, reverse=True)
-    assert sizes[0] == 100 and sizes[-1] <= 4
 
 
 def test_templates_compiled_by_one_build_are_taken_by_the_next(
