@@ -43,6 +43,18 @@ once agreement is done, which this process would otherwise not wait for)."""
 Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 
+class Awaited:
+    """Agreement being computed beside the caller: calling it waits for it; `ready()`
+    says, without waiting, whether it has come (the caller does other work until)."""
+
+    def __init__(self, wait: Callable[[], Agreement], ready: Callable[[], bool]) -> None:
+        self._wait = wait
+        self.ready = ready
+
+    def __call__(self) -> Agreement:
+        return self._wait()
+
+
 Later = Callable[..., Callable[[], Any]]
 """`later(function, *args)`: the function started beside the caller, after what was
 started before; the returned callable waits for its result."""
@@ -51,7 +63,7 @@ started before; the returned callable waits for its result."""
 @contextmanager
 def start(
     index: SentenceTerms, overlaps: Overlaps, apart: bool, spare: Spare | None = None
-) -> Iterator[tuple[Callable[[], Agreement], Measure, Later]]:
+) -> Iterator[tuple[Awaited, Measure, Later]]:
     """Start agreement beside the caller (`apart`: in a forked process, if this one may
     fork; else in the `spare` process, or in a thread); yields what waits for it, how to
     measure candidate copies (with the forked process's help, when there is one), and
@@ -71,10 +83,15 @@ def start(
                     return compare(index, previous=overlaps)
                 return Agreement(corpus, *found)
 
+            def ready() -> bool:
+                if computing is not None:
+                    return computing.done()
+                return spare is None or spare.ready()
+
             def later(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
                 return thread.submit(function, *args).result
 
-            yield agreement_of, partial(measure_copies, corpus), later
+            yield Awaited(agreement_of, ready), partial(measure_copies, corpus), later
         return
     if spare is not None:
         spare.close()  # a large cold build computes it in a process forked from here
@@ -91,7 +108,8 @@ def start(
                 theirs = process.submit(_measure_apart, pairs[half:])
                 return measure_copies(corpus, pairs[:half]) + theirs.result()
 
-            yield (lambda: Agreement(corpus, *arrays.result())), measure, _here
+            awaited = Awaited(lambda: Agreement(corpus, *arrays.result()), arrays.done)
+            yield awaited, measure, _here
     finally:
         _apart = None
 

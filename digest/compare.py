@@ -238,13 +238,15 @@ def compare_beside(
     grouped: Grouped | None = None,
     overlaps: Overlaps = NONE,
     spare: Spare | None = None,
+    idle: Callable[[Callable[[], bool]], None] | None = None,
 ) -> tuple[Comparison, T]:
     """`compare_corpus`, and what `meanwhile` returns: it is run while agreement is
     computed (in the `spare` process, or a thread, or in a process of its own on a cold
     build of a large site: see `beside.py`), the last thing before this process waits
     for it, with what is known by then. A build gives it the work of later stages that
     needs no agreement (the topics' coverage, most of each topic's comparison), which
-    would otherwise wait."""
+    would otherwise wait. `idle(ready)` is run next, if given, and should return once
+    `ready()` (agreement has come): work for a CPU that would otherwise wait."""
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
     apart = changed >= beside.APART
@@ -265,6 +267,8 @@ def compare_beside(
         sources = {e.id: e.source for e in corpus.entries}
         quoting = _shared_quotations(corpus, *quote_positions, len(groups))
         done = meanwhile(Related(syndication, sources, groups, quote_positions))
+        if idle is not None:
+            idle(agreement_of.ready)
         agreement = agreement_of()
         # Both array passes: the digests beside (the page plan's), the counts here.
         digests = later(reporting_digests, corpus, agreement, quote_positions, syndication.original)

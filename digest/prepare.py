@@ -141,6 +141,8 @@ def prepare_site(
             previous.grouped,
             previous.overlaps,
             spare,
+            # Waiting for agreement, this process loads what new articles' pages need.
+            partial(store.preload, [e for e in corpus.entries if e.key in fresh]),
         )
         for number, topic in enumerate(coverage):
             if not topic.articles:

@@ -122,6 +122,13 @@ class Spare:
 
         return found
 
+    def ready(self) -> bool:
+        """Whether its answer (or its end) has come, so that taking it would not wait."""
+        try:
+            return bool(select.select([self._answers], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True  # its pipe is closed: nothing to wait for
+
     def close(self) -> None:
         """End it: once it has answered it ends by itself; before, it is still loading
         or computing what nobody will take (a no-op build, a large cold build, a failed

@@ -10,6 +10,7 @@ import multiprocessing
 import pickle
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -277,6 +278,31 @@ def test_meanwhile_runs_before_the_agreement_process_is_waited_for(
     comparison, done = compare_beside(index.corpus, meanwhile)
     assert done == "covered"
     assert order == ["meanwhile, 1 process", "agreement"]
+    assert (comparison.counts == compare_corpus(index.corpus).counts).all()
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_idle_runs_after_meanwhile_until_agreement_has_come(
+    monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    # In a thread (a rebuild) or in a forked process (a large cold build), `idle` is
+    # told when agreement has come; the build loads analyses until then.
+    index, _ = load()
+    monkeypatch.setattr(beside_module, "APART", 1 if apart else 10**9)
+    order: list[str] = []
+    looks: list[bool] = []
+
+    def idle(ready: Any) -> None:
+        order.append("idle")
+        deadline = time.monotonic() + 20
+        while not ready() and time.monotonic() < deadline:
+            looks.append(False)
+            time.sleep(0.001)
+        looks.append(ready())
+
+    comparison, _ = compare_beside(index.corpus, lambda _: order.append("meanwhile"), idle=idle)
+    assert order == ["meanwhile", "idle"]
+    assert looks[-1] is True
     assert (comparison.counts == compare_corpus(index.corpus).counts).all()
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import digest.ahead as ahead_module
+import digest.articles as articles_module
 import digest.cache as cache_module
 import digest.freshness as freshness
 import digest.prepare as prepare_module
@@ -143,6 +144,38 @@ def test_sentences_come_without_loading_whole_analyses(
     cache.store(companion(damaged.key), (("cut", "short"),))
     _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
     assert store.sentence(damaged, 1) == expected[damaged.key][1]
+
+
+@pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")
+def test_analyses_loaded_ahead_while_waiting_are_not_loaded_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the compare stage waits for agreement, new articles' analyses are loaded
+    in order (`preload`) until it comes; pages then take them without loading."""
+    cache = Cache(site.parent / FOLDER, "analysis", b"ahead")
+    corpus, _, _ = read_all(load_config(site), lambda problem: None, cache, jobs=2)
+    entries = corpus.entries
+    _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
+    asked: list[int] = []
+
+    def ready() -> bool:  # agreement comes after the fifth look
+        asked.append(1)
+        return len(asked) > 5
+
+    loads = recorded(monkeypatch, cache, "load")
+    store.preload(entries, ready)
+    assert [key for (key,) in loads] == [e.key for e in entries[:5]]
+    expected = [store.get(e) for e in entries[:5]]
+    assert len(loads) == 5  # not loaded again
+    assert [a.entry for a in expected] == list(entries[:5])
+    store.get(entries[5])
+    assert len(loads) == 6  # the others load when asked, as before
+
+    monkeypatch.setattr(articles_module, "AHEAD", 3)
+    _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
+    loads.clear()
+    store.preload(entries, lambda: False)
+    assert len(loads) == 3  # at most AHEAD
 
 
 @pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")

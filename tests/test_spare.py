@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,30 @@ def test_the_spare_process_finds_the_agreement_computed_here(index: SentenceTerm
         _same(found, agree(corpus, idf, previous=before.overlaps))
         assert len(found[5].names) > 0  # the overlaps came back, not only the statements
         assert helper.agree(corpus, idf, NONE) is None  # one computation each
+    finally:
+        helper.close()
+
+
+def test_ready_says_without_waiting_whether_the_answer_has_come(
+    index: SentenceTerms,
+) -> None:
+    # The compare stage loads analyses while it waits (`ArticleStore.preload`) and asks
+    # between two whether agreement has come: never blocked, never told too early.
+    helper = _started()
+    try:
+        os.kill(helper._pid, signal.SIGSTOP)  # computing, for as long as it is stopped
+        waiting = helper.agree(index.corpus, index.weights.idf, NONE)
+        assert waiting is not None
+        started = time.monotonic()
+        assert not helper.ready()
+        assert time.monotonic() - started < 0.1
+        os.kill(helper._pid, signal.SIGCONT)
+        deadline = time.monotonic() + 10
+        while not helper.ready() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert helper.ready()
+        assert waiting() is not None
+        assert helper.ready()  # its pipes are closed now: nothing to wait for
     finally:
         helper.close()
 
