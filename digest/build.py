@@ -58,9 +58,12 @@ class BuildResult:
         return f"Built {self.contents()} in {self.seconds:.1f} s"
 
 
-def plan_pages(prepared: Prepared, timer: Timer) -> tuple[tuple[Page, ...], Keys]:
+def plan_pages(
+    prepared: Prepared, timer: Timer, key: str | None = None
+) -> tuple[tuple[Page, ...], Keys]:
+    """Every page with its key; `key`: the site's (`site_key`), when already made."""
     with timer("plan"):
-        return plan(prepared.records, site_key(prepared))
+        return plan(prepared.records, key or site_key(prepared))
 
 
 def site_key(prepared: Prepared) -> str:
@@ -134,7 +137,8 @@ def build(
         shown = previous.pages if intact else {}
         # Article pages show no topic summary: their workers start before those are made.
         job = prepared.job(staging, kept, known)
-        early = start_article_pages(records, job, site_key(prepared), kept, shown, jobs)
+        key = site_key(prepared)  # once: the early pages' keys are the plan's
+        early = start_article_pages(records, job, key, kept, shown, jobs)
         prepared = summarise_site(prepared, timer)
         records = prepared.records
         job = prepared.job(staging, kept, known)
@@ -151,7 +155,7 @@ def build(
         store = partial(prepared.states.store_answers, answers) if use_cache else None
         wait = prepared.states.written
         beside = start_beside(records, prepared.theme, job, keys, kept, shown, jobs, store, wait)
-        pages, _ = plan_pages(prepared, timer)
+        pages, _ = plan_pages(prepared, timer, key)
         with timer("render"):
             made = produce(
                 records,

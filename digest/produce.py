@@ -193,6 +193,8 @@ def produce(
     """
     todo = keep_unchanged(pages, previous, job.sink)
     if beside is not None:
+        if started is not None:  # not both, as they start; if so, the pages are rendered here
+            started.stop()
         rendered, _ = render(todo, replace(job, fragments=None), [], jobs, progress)
         seo = seo_output(records, pages)
         paths = write_outputs([seo], job.sink, previous)

@@ -78,7 +78,11 @@ def render(
         else:
             rest.append(page)
     work = [ArticleWork(n, page) for n, page in sorted(articles.items())]
-    assert started is None or started.items == work, "started on other article pages"
+    if started is not None and started.items != work:
+        # Not what the workers were started on (a file changed meanwhile): they end,
+        # and this pass starts its own.
+        started.stop()
+        started = None
     fragments: dict[int, tuple[bytes, bytes]] = {}
     total = len(todo)
     done = 0

@@ -132,13 +132,16 @@ def start(
     if not (_parallel(len(items), workers) and job.sink.shared):
         return None
     compile_templates(job.theme)
+    pool = ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork"))
     _job = job  # inherited by the workers as they fork, at the first chunk
     try:
-        pool = ProcessPoolExecutor(workers - 1, multiprocessing.get_context("fork"))
         ahead = 2 * (workers - 1)
         waiting: deque[Sequence[object]] = deque(chunks)
         count = min(2 * ahead, len(waiting))
         queued = deque(pool.submit(task, waiting.popleft()) for _ in range(count))
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # no caller holds it yet to end it
+        raise
     finally:
         _job = None
     return Started(items, pool, queued, waiting, ahead)
@@ -203,7 +206,8 @@ def run(
                 while waiting and sum(not f.done() for f in queued) < ahead:
                     queued.append(pool.submit(run, waiting.popleft()))
 
-            feed()  # with "fork" the pool starts every worker here, before any thread
+            # With "fork" a new pool starts every worker here, before any thread.
+            feed()
             if first:
                 _beside_workers(first, feed, queued)
             while waiting:

@@ -286,23 +286,37 @@ def test_idle_runs_after_meanwhile_until_agreement_has_come(
     monkeypatch: pytest.MonkeyPatch, apart: bool
 ) -> None:
     # In a thread (a rebuild) or in a forked process (a large cold build), `idle` is
-    # told when agreement has come; the build loads analyses until then.
+    # told when agreement has come, not before; the build loads analyses until then.
     index, _ = load()
     monkeypatch.setattr(beside_module, "APART", 1 if apart else 10**9)
+    released = threading.Event()
+    name = "agree" if apart else "compare"
+    computing = getattr(beside_module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        # Forked, the process cannot see the event: it takes its time instead.
+        if apart:
+            time.sleep(0.5)
+        else:
+            assert released.wait(timeout=20), "idle never looked"
+        return computing(*args, **kwargs)
+
+    monkeypatch.setattr(beside_module, name, held)
     order: list[str] = []
     looks: list[bool] = []
 
     def idle(ready: Any) -> None:
         order.append("idle")
+        looks.append(ready())  # agreement is still being computed
+        released.set()
         deadline = time.monotonic() + 20
         while not ready() and time.monotonic() < deadline:
-            looks.append(False)
             time.sleep(0.001)
         looks.append(ready())
 
     comparison, _ = compare_beside(index.corpus, lambda _: order.append("meanwhile"), idle=idle)
     assert order == ["meanwhile", "idle"]
-    assert looks[-1] is True
+    assert looks == [False, True]
     assert (comparison.counts == compare_corpus(index.corpus).counts).all()
 
 

@@ -25,7 +25,7 @@ import digest.prepare as prepare_module
 import digest.state as state_module
 from digest.ahead import Ahead, look_ahead
 from digest.analysis import cpu_count
-from digest.articles import read_all
+from digest.articles import ArticleStore, read_all
 from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, companion, versions
 from digest.cli import main
@@ -171,11 +171,23 @@ def test_analyses_loaded_ahead_while_waiting_are_not_loaded_again(
     store.get(entries[5])
     assert len(loads) == 6  # the others load when asked, as before
 
-    monkeypatch.setattr(articles_module, "AHEAD", 3)
+    # At most AHEAD sentences' worth: a long article does not hold the site in memory.
+    monkeypatch.setattr(articles_module, "AHEAD", sum(e.sentence_count for e in entries[:3]))
     _, store, _ = read_all(load_config(site), lambda problem: None, cache, previous=corpus)
     loads.clear()
     store.preload(entries, lambda: False)
-    assert len(loads) == 3  # at most AHEAD
+    assert len(loads) == 3
+
+    # A build does it while its compare stage waits, for the articles it has not seen.
+    shutil.rmtree(site.parent / FOLDER)
+    preloaded = recorded(monkeypatch, ArticleStore, "preload")
+    build(site, jobs=2)
+    assert [[e.key for e in entries] for _, entries, _ in preloaded] == [
+        [e.key for e in load_corpus(site).entries]
+    ]
+    preloaded.clear()
+    build(site, jobs=2)  # nothing changed, nothing new: nothing to load
+    assert [list(entries) for _, entries, _ in preloaded] in ([], [[]])
 
 
 @pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")

@@ -125,7 +125,9 @@ def test_chunks_shrink_towards_the_end_of_a_pass() -> None:
 
 
 def _marking(chunk: list[object]) -> list[object]:
-    """A task that leaves a file per chunk in the folder its items name."""
+    """A task that leaves a file per chunk in the folder its items name (a worker
+    started ahead has the job it was forked with)."""
+    assert workers.current().sink.shared
     folder = Path(str(chunk[0][0]))  # type: ignore[index]
     (folder / f"chunk-{chunk[0][1]}-{os.getpid()}").touch()  # type: ignore[index]
     return [(os.getpid(), item) for _, item in chunk]  # type: ignore[misc]
