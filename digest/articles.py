@@ -4,7 +4,7 @@ full (text, sentences, topic hits) fetched only when a page needs it.
 The site-wide stages work from the corpus; only rendering needs an article's sentences.
 A build keeps in memory the analyses it made itself and loads the others from the
 analysis cache, so a rebuild after one edit opens the few articles whose pages change,
-not all of them (a cold build loads new articles' ahead, while it would only wait:
+not all of them (a cold build loads new articles' analyses ahead, while it would only wait:
 `ArticleStore.preload`). An entry missing from the cache (deleted by hand mid-build) is analysed
 again from its file, so a page never goes without its article.
 """
@@ -51,8 +51,7 @@ class ArticleStore:
 
     def get(self, entry: Entry) -> Analysis:
         """The full analysis of the article `entry` stands for."""
-        found = self._fresh.get(entry.key) or self._ahead.get(entry.key)
-        found = found or self._loaded.get(entry.key)
+        found = self._at_hand(entry.key)
         if found is None:
             cached = self._cache.load(entry.key)
             found = cached if isinstance(cached, Analysis) else self._analyse(entry)
@@ -66,8 +65,7 @@ class ArticleStore:
     def sentence(self, entry: Entry, index: int) -> tuple[str, str]:
         """Text and HTML of one sentence of the article `entry` stands for: from its
         analysis when at hand, else from the sentences stored beside it."""
-        found = self._fresh.get(entry.key) or self._ahead.get(entry.key)
-        found = found or self._loaded.get(entry.key)
+        found = self._at_hand(entry.key)
         if found is not None:
             sentence = found.article.sentences[index]
             return sentence.text, sentence.html
@@ -81,6 +79,10 @@ class ArticleStore:
             if len(self._sentences) > RECENT:
                 self._sentences.popitem(last=False)
         return sentences[index]
+
+    def _at_hand(self, key: str) -> Analysis | None:
+        """The analysis of `key` if this process holds it: made, loaded ahead or lately."""
+        return self._fresh.get(key) or self._ahead.get(key) or self._loaded.get(key)
 
     def preload(self, entries: Sequence[Entry], ready: Callable[[], bool]) -> None:
         """Load the analyses of `entries`, in order, until `ready()` (and while they hold
