@@ -1,4 +1,4 @@
-"""sumy is imported without NLTK and requests, which digest never calls, and whoever
+"""sumy is imported without NLTK, requests and pycountry, which digest never calls, and whoever
 does call them still gets them. Each case runs in a fresh interpreter: the test
 process has long imported both."""
 
@@ -18,7 +18,7 @@ def _run(code: str) -> dict[str, object]:
     return found
 
 
-def test_a_build_imports_neither_nltk_nor_requests() -> None:
+def test_a_build_imports_neither_nltk_nor_requests_nor_pycountry() -> None:
     found = _run(
         """
         import json, sys
@@ -26,7 +26,9 @@ def test_a_build_imports_neither_nltk_nor_requests() -> None:
         from digest.terms import Terms
         from digest.summarise import Summariser
         print(json.dumps({
-            "loaded": sorted(m for m in sys.modules if m.split(".")[0] in ("nltk", "requests")),
+            "loaded": sorted(
+                m for m in sys.modules if m.split(".")[0] in ("nltk", "requests", "pycountry")
+            ),
             "stop": "the" in Terms().stop_words,
         }))
         """
@@ -42,31 +44,42 @@ def test_sumy_code_that_uses_them_gets_the_real_modules() -> None:
         import sumy.utils
         from sumy.nlp.stemmers import Stemmer
         stem = Stemmer("english")("running")
+        german = sumy.utils.get_stop_words("de")  # looked up in pycountry's table
         print(json.dumps({
             "stem": stem,
+            "german": "und" in german,
+            "pycountry": type(sys.modules["pycountry"]).__name__,
             "nltk": type(sys.modules["nltk.stem.snowball"]).__name__,
             "get": callable(sumy.utils.requests.get),
             "requests": "requests.api" in sys.modules,
         }))
         """
     )
-    assert found == {"stem": "run", "nltk": "module", "get": True, "requests": True}
+    assert found == {
+        "stem": "run",
+        "german": True,
+        "pycountry": "module",
+        "nltk": "module",
+        "get": True,
+        "requests": True,
+    }
 
 
 def test_modules_already_imported_are_used_as_they_are() -> None:
     found = _run(
         """
         import json, sys
-        import nltk.stem.snowball, requests
+        import nltk.stem.snowball, pycountry, requests
         import digest.build
         import sumy.nlp.stemmers, sumy.utils
         print(json.dumps({
             "nltk": sumy.nlp.stemmers.nltk_stemmers_module is nltk.stem.snowball,
             "requests": sumy.utils.requests is requests,
+            "languages": sumy.utils.languages is pycountry.languages,
         }))
         """
     )
-    assert found == {"nltk": True, "requests": True}
+    assert found == {"nltk": True, "requests": True, "languages": True}
 
 
 def test_a_module_needed_while_it_stands_in_is_imported_for_real() -> None:
