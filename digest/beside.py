@@ -3,8 +3,8 @@
 Agreement (`agreement.py`) is NumPy passes over the whole corpus; copy detection and
 quotation grouping, which the compare stage does meanwhile, are mostly Python. So the
 two run side by side: on a rebuild in a thread (NumPy releases the interpreter lock in
-its passes), and on a cold build of a large site in a forked process, which then also
-measures half of the candidate copy pairs.
+its passes), and on a cold build of a large site in a forked process, which first
+finds half of the copies.
 """
 
 from __future__ import annotations
@@ -12,35 +12,32 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from digest.agreement import Agreement, Found, SentenceTerms, agree, compare
 from digest.analysis import forkable
+from digest.facts import Flags
 from digest.overlaps import Overlaps
 from digest.spare import Spare
-from digest.syndication import Pairs, measure_copies
+from digest.syndication import Find, find_copies
 
 APART = 2_000
 """From this many new or changed articles, agreement is computed in a forked process
 while this one finds copies and groups quotations. (A thread would do, as NumPy
 releases the interpreter lock in its array passes, but the glue between them waits for
 the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone at
-10,000.) That process then measures half of the candidate copy pairs: a cold build of
-10,000 articles still has 58,000 after the bitmap bound (of half a million), and this
-stage would otherwise leave a CPU idle.
+10,000.) That process first finds half of the copies (`find_copies`, part 2 of 2)
+while this one finds the other half: a cold build of 10,000 articles sorts eight
+million sketch matches into half a million candidate pairs and measures 58,000 of
+them, 1.6 s on one CPU, against 0.4 s for agreement, so with agreement after the half
+the two processes end about together and neither CPU waits.
 A rebuild of a few articles has few pairs to measure, and there the fork costs more
 than it saves: every page the large build process writes to afterwards is first
 copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower
 with the process, and a quarter more page faults)."""
-
-SHARE_FROM = 20_000
-"""Candidate copy pairs from which the agreement process measures half (it does so
-once agreement is done, which this process would otherwise not wait for)."""
-
-Measure = Callable[[Pairs], list[tuple[int, int]]]
 
 
 class Awaited:
@@ -63,12 +60,12 @@ started before; the returned callable waits for its result."""
 @contextmanager
 def start(
     index: SentenceTerms, overlaps: Overlaps, apart: bool, spare: Spare | None = None
-) -> Iterator[tuple[Awaited, Measure, Later]]:
+) -> Iterator[tuple[Awaited, Find, Later]]:
     """Start agreement beside the caller (`apart`: in a forked process, if this one may
     fork; else in the `spare` process, or in a thread); yields what waits for it, how to
-    measure candidate copies (with the forked process's help, when there is one), and
-    how to run more beside the caller once agreement is done (in a thread; with a
-    forked process, in the caller)."""
+    find copies (with the forked process's help, when there is one), and how to run
+    more beside the caller once agreement is done (in a thread; with a forked process,
+    in the caller)."""
     corpus = index.corpus
     if not apart or not forkable():
         asked = spare.agree(corpus, index.weights.idf, overlaps) if spare and not apart else None
@@ -91,7 +88,7 @@ def start(
             def later(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
                 return thread.submit(function, *args).result
 
-            yield Awaited(agreement_of, ready), partial(measure_copies, corpus), later
+            yield Awaited(agreement_of, ready), partial(find_copies, corpus), later
         return
     if spare is not None:
         spare.close()  # a large cold build computes it in a process forked from here
@@ -99,17 +96,23 @@ def start(
     _apart = (index, overlaps)
     try:
         with ProcessPoolExecutor(1, multiprocessing.get_context("fork")) as process:
-            arrays = process.submit(_agree_apart)
+            submitted: list[Future[Found]] = []
 
-            def measure(pairs: Pairs) -> list[tuple[int, int]]:
-                if len(pairs) < SHARE_FROM:  # a rebuild's few: not worth the wait
-                    return measure_copies(corpus, pairs)
-                half = len(pairs) // 2
-                theirs = process.submit(_measure_apart, pairs[half:])
-                return measure_copies(corpus, pairs[:half]) + theirs.result()
+            def agreement() -> Future[Found]:
+                # Asked for after the copies' half, which is needed first.
+                if not submitted:
+                    submitted.append(process.submit(_agree_apart))
+                return submitted[0]
 
-            awaited = Awaited(lambda: Agreement(corpus, *arrays.result()), arrays.done)
-            yield awaited, measure, _here
+            def find(among: Flags | None) -> list[tuple[int, int]]:
+                theirs = process.submit(_find_apart, among)
+                agreement()
+                return find_copies(corpus, among, part=(0, 2)) + theirs.result()
+
+            awaited = Awaited(
+                lambda: Agreement(corpus, *agreement().result()), lambda: agreement().done()
+            )
+            yield awaited, find, _here
     finally:
         _apart = None
 
@@ -157,6 +160,7 @@ def _agree_apart() -> Found:
     return agree(index.corpus, index.weights.idf, previous=overlaps)
 
 
-def _measure_apart(pairs: Pairs) -> list[tuple[int, int]]:
+def _find_apart(among: Flags | None) -> list[tuple[int, int]]:
+    """The second half of the copies (the caller finds the first)."""
     assert _apart is not None, "forked without its inputs"
-    return measure_copies(_apart[0].corpus, pairs)
+    return find_copies(_apart[0].corpus, among, part=(1, 2))

@@ -250,8 +250,8 @@ def compare_beside(
     index = sentence_terms(corpus)
     changed = len(corpus.entries) if previous is None else len(fresh)
     apart = changed >= beside.APART
-    with beside.start(index, overlaps, apart, spare) as (agreement_of, measure, later):
-        syndication = detect(corpus, known=previous, fresh=fresh, measure=measure)
+    with beside.start(index, overlaps, apart, spare) as (agreement_of, find, later):
+        syndication = detect(corpus, known=previous, fresh=fresh, find=find)
         key = quotations_key(corpus)
         if grouped is not None and grouped.key == key:
             groups = grouped.groups

@@ -29,7 +29,7 @@ import numpy.typing as npt
 from digest.facts import Facts, Flags, Hashes, Ints
 from digest.models import SentenceRef
 from digest.quotes import Quotation
-from digest.rows import distinct, set_keys, starts, starts_of
+from digest.rows import distinct, row_lengths, set_keys, starts, starts_of
 
 Shingles = npt.NDArray[Any]
 """uint32"""
@@ -233,11 +233,13 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
     old_stem_lengths = np.diff(old.stem_start)
     old_topic_lengths = np.diff(old.topic_start)
     fresh = [f.stems for p in parts if isinstance(p, _Fresh) for f in p.facts]
-    vocabulary = distinct(np.concatenate([old.vocabulary, *fresh])).astype(np.uint64)
+    hashed = np.concatenate([old.vocabulary, *fresh]).astype(np.uint64, copy=False)
+    vocabulary = distinct(hashed)
     # An edit seldom brings a word the site has never had: then the old numbers stand,
     # and the three million stems are copied, not looked up one by one.
     same = len(vocabulary) == len(old.vocabulary)
     renumber = None if same else np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
+    at = len(old.vocabulary)  # where the next fresh part's stems are in `hashed`
     for part in parts:
         if isinstance(part, _Run):
             s0, s1 = int(old.sentence_start[part.start]), int(old.sentence_start[part.stop])
@@ -261,12 +263,13 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             prose.extend(f.prose for f in batch)
             words.extend(f.words for f in batch)
             texts.extend(f.texts for f in batch)
-            lengths = np.concatenate([np.diff(f.stem_start) for f in batch])
-            hashes = np.concatenate([f.stems for f in batch])
+            lengths = row_lengths([f.stem_start for f in batch])
+            count = int(lengths.sum())
             stem_lengths.append(lengths)
-            stems.append(np.searchsorted(vocabulary, hashes).astype(np.int32))
-            stem_sets.append(set_keys(starts(lengths), hashes))
-            topic_lengths.extend(np.diff(f.topic_start) for f in batch)
+            stems.append(np.searchsorted(vocabulary, hashed[at : at + count]).astype(np.int32))
+            stem_sets.append(set_keys(starts(lengths), hashed[at : at + count]))
+            at += count
+            topic_lengths.append(row_lengths([f.topic_start for f in batch]))
             topics.extend(f.topic_ids for f in batch)
             shingles.extend(part.shingles)
             sentence_counts.append(np.fromiter(map(len, map(_PROSE, batch)), np.int64, len(batch)))

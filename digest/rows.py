@@ -60,6 +60,19 @@ def distinct(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
     return ordered[keep]
 
 
+def row_lengths(offsets: Sequence[npt.NDArray[Any]]) -> npt.NDArray[Any]:
+    """The row lengths of several offset arrays (each from 0 to its end), one after
+    the other: `np.diff` of each, concatenated, in three array passes rather than one
+    call per array (20,000 calls on a cold build of 10,000 articles: 0.1 s)."""
+    if not offsets:
+        return np.zeros(0, np.int64)
+    joined = np.concatenate(offsets)
+    within = np.ones(max(len(joined) - 1, 0), np.bool_)
+    ends = np.cumsum(np.fromiter(map(len, offsets), np.int64, len(offsets)))
+    within[ends[:-1] - 1] = False  # from one array's end to the next one's start
+    return np.diff(joined)[within]
+
+
 MARKED = 2**25
 """Up to this bound, and up to 16 times the number of values, `distinct_below` marks a
 table of flags (32 MB at most) instead of sorting: a pass over the values and one over

@@ -335,31 +335,34 @@ def wire_copies() -> dict[str, list[str]]:
     }
 
 
-def test_copies_measured_half_in_the_forked_process_are_the_same(
+def test_copies_found_half_in_the_forked_process_are_the_same(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Beside agreement, the forked process measures half of the candidate copy pairs.
+    # Beside agreement, the forked process finds the copies among the second part of
+    # the candidate pairs (split by first article), this process among the first.
     texts = wire_copies()
     texts["own"] = ["The harbour master said the pier would reopen in stages from June."]
     corpus = corpus_of(_articles(texts), Terms())
-    pairs = syndication._candidates(corpus.shingle_start, corpus.shingles)
-    assert len(pairs) >= 4  # both halves have pairs to measure
+    start, shingles = corpus.shingle_start, corpus.shingles
+    whole = syndication._candidates(start, shingles).tolist()
+    for parts in (2, 3):
+        split = [syndication._candidates(start, shingles, None, (i, parts)) for i in range(parts)]
+        assert [pair for part in split for pair in part.tolist()] == whole
+    assert all(len(syndication._candidates(start, shingles, None, (i, 2))) for i in (0, 1))
     alone = compare_corpus(corpus).syndication
     monkeypatch.setattr(beside_module, "APART", 1)
-    halves: list[int] = []
-    measure_copies = syndication.measure_copies
+    parts_here: list[tuple[int, int] | None] = []
+    find_copies = syndication.find_copies
 
-    def counting(corpus: object, pairs: Any, threshold: float = syndication.COPY) -> Any:
-        halves.append(len(pairs))
-        return measure_copies(corpus, pairs, threshold)  # type: ignore[arg-type]
+    def counting(
+        corpus: Any, among: Any = None, threshold: float = syndication.COPY, part: Any = None
+    ) -> Any:
+        parts_here.append(part)
+        return find_copies(corpus, among, threshold, part)
 
-    monkeypatch.setattr(beside_module, "measure_copies", counting)
-    assert compare_corpus(corpus).syndication == alone
-    assert halves == [len(pairs)]  # a few pairs (a rebuild's): all measured here
-    halves.clear()
-    monkeypatch.setattr(beside_module, "SHARE_FROM", 2)
+    monkeypatch.setattr(beside_module, "find_copies", counting)
     apart = compare_corpus(corpus).syndication
-    assert halves == [len(pairs) // 2]  # this process's half; the other was measured apart
+    assert parts_here == [(0, 2)]  # this process's part; the other was found apart
     assert apart == alone
     assert sorted(apart.copies.groups) == [tuple(f"wire-{n}" for n in range(6))]
 
@@ -399,11 +402,12 @@ def test_copies_carried_over_from_the_last_build_are_those_found_afresh() -> Non
     edited = corpus_of(_articles(texts), Terms())
     measured: list[list[tuple[int, int]]] = []
 
-    def measure(pairs: Any) -> list[tuple[int, int]]:
-        measured.append(pairs.tolist())
-        return syndication.measure_copies(edited, pairs)
+    def find(among: Any) -> list[tuple[int, int]]:
+        start, shingles = edited.shingle_start, edited.shingles
+        measured.append(syndication._candidates(start, shingles, among).tolist())
+        return syndication.find_copies(edited, among)
 
-    again = syndication.detect(edited, known=first, fresh={"wire-2"}, measure=measure)
+    again = syndication.detect(edited, known=first, fresh={"wire-2"}, find=find)
     assert again == syndication.detect(edited)
     assert len(again.pairs) == 10
     assert "wire-2" not in again.copies

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from digest import rows
-from digest.rows import distinct, distinct_below, first_places, member, merged_distinct
+from digest.rows import (
+    distinct,
+    distinct_below,
+    first_places,
+    member,
+    merged_distinct,
+    row_lengths,
+)
 
 small_ints = st.lists(st.integers(-5, 40), max_size=60)
 
@@ -45,3 +52,10 @@ def test_distinct_below_is_unique_by_table_or_by_sorting(values: list[int], room
 def test_merged_distinct_is_unique_of_both(first: list[int], second: list[int]) -> None:
     a, b = np.array(sorted(first), np.int64), np.array(sorted(second), np.int64)
     assert merged_distinct(a, b).tolist() == np.unique(np.concatenate([a, b])).tolist()
+
+
+@given(st.lists(st.lists(st.integers(0, 9), max_size=6), max_size=8))
+def test_row_lengths_are_each_arrays_diff_joined(rows_of: list[list[int]]) -> None:
+    offsets = [np.cumsum([0, *lengths]).astype(np.int32) for lengths in rows_of]
+    expected = [n for lengths in rows_of for n in lengths]
+    assert row_lengths(offsets).tolist() == expected
