@@ -16,12 +16,14 @@ whatever the corpus held before.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, fields
 from functools import cached_property
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import attrgetter, itemgetter
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -232,14 +234,27 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
     stem_lengths, topic_lengths, sentence_counts, shingle_counts = [], [], [], []
     old_stem_lengths = np.diff(old.stem_start)
     old_topic_lengths = np.diff(old.topic_start)
-    fresh = [f.stems for p in parts if isinstance(p, _Fresh) for f in p.facts]
-    hashed = np.concatenate([old.vocabulary, *fresh]).astype(np.uint64, copy=False)
-    vocabulary = distinct(hashed)
+    new = [p for p in parts if isinstance(p, _Fresh)]
+    hashed = np.concatenate([old.vocabulary, *(f.stems for p in new for f in p.facts)])
+    hashed = hashed.astype(np.uint64, copy=False)
+    counted = [row_lengths([f.stem_start for f in p.facts]) for p in new]
+    ends = np.cumsum([len(old.vocabulary), *(int(c.sum()) for c in counted)]).tolist()
+    spans = list(pairwise(ends))  # each fresh part's stems in `hashed`
+    # The three passes over the stems of a cold build (3 million at 10,000 articles)
+    # are NumPy's, which lets a thread run beside: keys, sort, then lookups in halves.
+    with ThreadPoolExecutor(1) if len(hashed) >= THREADED_FROM else nullcontext() as pool:
+        keyed = [
+            _beside(pool, set_keys, starts(c), hashed[a:b])
+            for c, (a, b) in zip(counted, spans, strict=True)
+        ]
+        vocabulary = distinct(hashed)
+        numbered = [_ranks(pool, vocabulary, hashed[a:b]) for a, b in spans]
+        made = zip(counted, [n() for n in numbered], [k() for k in keyed], strict=True)
+        fresh = iter(list(made))
     # An edit seldom brings a word the site has never had: then the old numbers stand,
     # and the three million stems are copied, not looked up one by one.
     same = len(vocabulary) == len(old.vocabulary)
     renumber = None if same else np.searchsorted(vocabulary, old.vocabulary).astype(np.int32)
-    at = len(old.vocabulary)  # where the next fresh part's stems are in `hashed`
     for part in parts:
         if isinstance(part, _Run):
             s0, s1 = int(old.sentence_start[part.start]), int(old.sentence_start[part.stop])
@@ -263,12 +278,10 @@ def assemble(previous: Corpus, items: Sequence[Item]) -> Corpus:
             prose.extend(f.prose for f in batch)
             words.extend(f.words for f in batch)
             texts.extend(f.texts for f in batch)
-            lengths = row_lengths([f.stem_start for f in batch])
-            count = int(lengths.sum())
+            lengths, ranks, keys = next(fresh)
             stem_lengths.append(lengths)
-            stems.append(np.searchsorted(vocabulary, hashed[at : at + count]).astype(np.int32))
-            stem_sets.append(set_keys(starts(lengths), hashed[at : at + count]))
-            at += count
+            stems.append(ranks)
+            stem_sets.append(keys)
             topic_lengths.append(row_lengths([f.topic_start for f in batch]))
             topics.extend(f.topic_ids for f in batch)
             shingles.extend(part.shingles)
@@ -313,6 +326,34 @@ class _Fresh:
 
 
 _Part = _Run | _Fresh
+
+
+THREADED_FROM = 1_000_000
+"""Stems from which `assemble` runs its array passes two at a time (a thread costs
+more than it saves on a rebuild's few)."""
+
+T = TypeVar("T")
+
+
+def _beside(
+    pool: ThreadPoolExecutor | None, function: Callable[..., T], *args: Any
+) -> Callable[[], T]:
+    """`function(*args)`, in the pool's thread if there is one; call the result for it."""
+    if pool is not None:
+        return pool.submit(function, *args).result
+    result = function(*args)
+    return lambda: result
+
+
+def _ranks(
+    pool: ThreadPoolExecutor | None, ordered: npt.NDArray[Any], values: npt.NDArray[Any]
+) -> Callable[[], npt.NDArray[Any]]:
+    """The rank (int32) of each of `values` in `ordered`, which holds them all: half
+    looked up in the pool's thread, if there is one, while this one looks up the rest."""
+    half = len(values) // 2 if pool is not None else 0
+    theirs = _beside(pool, np.searchsorted, ordered, values[half:])
+    mine = np.searchsorted(ordered, values[:half])
+    return lambda: np.concatenate([mine, theirs()]).astype(np.int32)
 
 
 def _join(parts: Sequence[npt.NDArray[Any]], dtype: type) -> npt.NDArray[Any]:

@@ -12,6 +12,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
+from digest import corpus as corpus_module
 from digest.analysis import describe, entry_of
 from digest.corpus import EMPTY, Corpus, Item, assemble
 from digest.quotes import extract
@@ -77,3 +78,23 @@ def test_a_rebuild_assembles_what_a_first_build_would(edit: dict[str, list[str]]
     assert_same(found, assemble(EMPTY, [fresh(n, s) for n, s in after.items()]))
     # Unchanged articles were copied from the last build, not analysed again.
     assert sum(e.key in {k.key for k in before.entries} for e in found.entries) >= 1
+
+
+def test_assembling_in_two_threads_makes_the_same_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A large site's stems are keyed, sorted and looked up two passes at a time.
+    items = [fresh(n, s) for n, s in STORIES.items()]
+    before = assemble(EMPTY, items)
+    after = STORIES | {"east": [*STORIES["east"], "Lighthouse keepers signalled the trawlers."]}
+    edited = rebuilt(before, after)
+    threads: list[bool] = []
+    beside = corpus_module._beside
+
+    def spying(pool: object, *args: object) -> object:
+        threads.append(pool is not None)
+        return beside(pool, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(corpus_module, "_beside", spying)
+    monkeypatch.setattr(corpus_module, "THREADED_FROM", 1)
+    assert_same(assemble(EMPTY, items), before)
+    assert_same(rebuilt(before, after), edited)
+    assert threads and all(threads)
