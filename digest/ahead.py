@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from digest.freshness import Inputs, LastBuild, Listing, check, output_listing
+from digest.processes import cpu_count
 
 
 class Ahead:
@@ -124,7 +125,7 @@ def look_ahead(config: Path, options: Mapping[str, object], link: bool) -> Ahead
     answer is in (a no-op build then only exits: the check took 0.1 s of a
     one-article rebuild of 10,000 articles, which now starts loading at once). None
     where a process cannot fork, or on one CPU (where the two would take turns)."""
-    if not hasattr(os, "fork") or cpus() < 2:
+    if not hasattr(os, "fork") or cpu_count() < 2:
         return None
     link = link and os.link in os.supports_dir_fd
     owner = os.getpid()
@@ -145,7 +146,7 @@ def link_ahead(out: Path) -> Ahead | None:
     """Fork a process that lists the output folder `out` and links its files into a new
     folder beside it; None where that is not possible or not worth it (no fork, links
     not relative to open folders, one CPU)."""
-    if not hasattr(os, "fork") or os.link not in os.supports_dir_fd or cpus() < 2:
+    if not hasattr(os, "fork") or os.link not in os.supports_dir_fd or cpu_count() < 2:
         return None
     owner = os.getpid()
     return Ahead(out, *_fork(lambda pipe: _list_and_link(out, owner, pipe)), checks=False)
@@ -209,11 +210,3 @@ def _link_all(out: Path, folder: Path, paths: Iterable[str]) -> None:
             os.close(new)
     finally:
         os.close(old)
-
-
-def cpus() -> int:
-    """CPUs this process may use (without loading the build's modules, as
-    `analysis.cpu_count` would)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1

@@ -18,9 +18,9 @@ from functools import partial
 from typing import Any
 
 from digest.agreement import Agreement, Found, SentenceTerms, agree, compare
-from digest.analysis import forkable
 from digest.facts import Flags
 from digest.overlaps import Overlaps
+from digest.processes import forkable
 from digest.spare import Spare
 from digest.syndication import Find, find_copies
 

@@ -20,9 +20,9 @@ from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from digest.analysis import cpu_count, forkable
 from digest.outputs import Fragments, Pair, Spans, other_files, seo_output, write_outputs
 from digest.plan import Keys, article_page
+from digest.processes import cpu_count, forkable
 from digest.publish import ArticleWork, keep_unchanged, render, start_articles
 from digest.site import Page
 from digest.theme import Theme

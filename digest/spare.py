@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from digest.ahead import cpus
+from digest.processes import cpu_count
 
 if TYPE_CHECKING:  # NumPy is loaded by the process, after the fork
     import numpy.typing as npt
@@ -156,7 +156,7 @@ def spare_columns(corpus: Columns) -> int:
 
 def start_spare() -> Spare | None:
     """Fork the process; None where a process cannot fork, or on one CPU."""
-    if not hasattr(os, "fork") or cpus() < 2:
+    if not hasattr(os, "fork") or cpu_count() < 2:
         return None
     memory = mmap.mmap(-1, CAPACITY)  # shared with the child: mapped before the fork
     to_child, from_parent = os.pipe()[::-1]

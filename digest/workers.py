@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
-from digest.analysis import cpu_count
+from digest.processes import cpu_count
 from digest.render import compile_templates
 from digest.splice import Part, resolve
 

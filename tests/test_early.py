@@ -13,11 +13,11 @@ import pytest
 
 import digest.build as build_module
 import digest.produce as produce_module
-from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER
 from digest.corpus import EMPTY
 from digest.errors import DigestError
+from digest.processes import cpu_count
 from digest.topic_summaries import articles_only
 from tests.conftest import HARBOUR_AND_COUNCIL, SiteMaker, short_reports
 from tests.test_incremental import cold, tree

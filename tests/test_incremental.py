@@ -18,19 +18,20 @@ from typing import Any
 import pytest
 
 import digest.ahead as ahead_module
+import digest.analysis as analysis_module
 import digest.articles as articles_module
 import digest.cache as cache_module
 import digest.freshness as freshness
 import digest.prepare as prepare_module
 import digest.state as state_module
 from digest.ahead import Ahead, look_ahead
-from digest.analysis import cpu_count
 from digest.articles import ArticleStore, read_all
 from digest.build import build
 from digest.cache import FOLDER, LIBRARIES, Cache, code_fingerprint, companion, versions
 from digest.cli import main
 from digest.config import load_config
 from digest.models import SentenceRef
+from digest.processes import cpu_count
 from digest.schema import as_json
 from digest.state import StateStore
 from tests.conftest import SiteMaker, recorded
@@ -105,6 +106,54 @@ def test_pool_cache_and_rebuilds_give_the_cold_build(site: Path, tmp_path: Path)
     rebuilt = tree(out)
     assert rebuilt == cold(site, tmp_path)
     assert b"Lost" in rebuilt["404.html"] and b"Rebuilt" in rebuilt["index.html"]
+
+
+@pytest.mark.skipif(cpu_count() < 2, reason="needs two CPUs for the worker pool")
+def test_workers_start_on_the_first_files_while_the_rest_are_read(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = len(list((site.parent / "content").iterdir()))
+    read: list[str] = []
+    sent: list[int] = []
+    key, send = Cache.key, analysis_module._send
+
+    def keyed(self: Cache, *parts: bytes) -> str:
+        if parts and parts[0].endswith((b".md", b".txt")):
+            read.append(parts[0].decode())
+        return key(self, *parts)
+
+    def sending(pool: Any, batch: Any) -> Any:
+        sent.append(len(read))
+        return send(pool, batch)
+
+    monkeypatch.setattr(Cache, "key", keyed)
+    monkeypatch.setattr(analysis_module, "_send", sending)
+    steps: list[tuple[str, int, int]] = []
+    build(site, jobs=2, progress=lambda *step: steps.append(step))
+    assert len(sent) >= 2 and sent[0] < files  # a batch went before the last file was read
+    assert sorted(read) == sorted(set(read)) and len(read) == files
+    assert [s for s in steps if s[0] == "read"][-1] == ("read", files, files)
+    assert tree(site.parent / "public") == cold(site, tmp_path)
+
+
+def test_analyses_found_in_the_cache_while_reading_count_as_done(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state is gone, the analyses are not: every file is read, found in the cache
+    # and counted, and none analysed again (in this process or a worker forked from it).
+    files = len(list((site.parent / "content").iterdir()))
+    expected = cold(site, tmp_path)
+    build(site, jobs=2)
+    shutil.rmtree(site.parent / FOLDER / "state")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("analysed again")
+
+    monkeypatch.setattr(analysis_module.Analyser, "analyse", refuse)
+    steps: list[tuple[str, int, int]] = []
+    build(site, jobs=2, progress=lambda *step: steps.append(step))
+    assert [s for s in steps if s[0] == "read"][-1] == ("read", files, files)
+    assert tree(site.parent / "public") == expected
 
 
 def analyses(site: Path) -> Cache:

@@ -16,11 +16,11 @@ import pytest
 import digest.build as build_module
 import digest.prepare as prepare_module
 import digest.produce as produce_module
-from digest.analysis import cpu_count
 from digest.build import build
 from digest.cache import FOLDER, code_fingerprint
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.processes import cpu_count
 from digest.schema import as_json
 from digest.state import State, StateStore
 from tests.conftest import HARBOUR_AND_COUNCIL, SiteMaker, short_reports
