@@ -3,7 +3,7 @@
 Usage::
 
     pip install -e ".[bench]"
-    python benchmarks/speed.py --sizes 1000,10000 [--data PATH/duc2003] [--runs 3]
+    python benchmarks/speed.py --sizes 1000,10000 [--data PATH/duc2003] [--runs 5]
                                [--work DIR] [--only digest] [--report results.md]
 
 For each size N the corpus (benchmarks/corpus.py) is generated into WORK/nN, or reused
@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     global LONG, DELETE_BEFORE
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated article counts")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     parser.add_argument("--data", help="DUC 2003 folder (default: $DIGEST_EVAL_DATA)")
     parser.add_argument("--work", type=Path, help="corpus folder (default: a temp folder)")
     parser.add_argument("--seed", type=int, default=1)
