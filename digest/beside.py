@@ -32,8 +32,8 @@ the lock while this process runs Python: 0.45 s in a thread against 0.27 s alone
 10,000.) That process first finds half of the copies (`find_copies`, part 2 of 2)
 while this one finds the other half: a cold build of 10,000 articles sorts eight
 million sketch matches into half a million candidate pairs and measures 58,000 of
-them, 1.6 s on one CPU, against 0.4 s for agreement, so with agreement after the half
-the two processes end about together and neither CPU waits.
+them, about 2 s of one CPU, against 0.4 s for agreement; with agreement after its half,
+that process ends about when this one has also grouped the quotations.
 A rebuild of a few articles has few pairs to measure, and there the fork costs more
 than it saves: every page the large build process writes to afterwards is first
 copied or faulted in again (a one-article rebuild of 10,000: 0.1 to 0.4 s slower
