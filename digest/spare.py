@@ -10,11 +10,12 @@ touches afterwards is copied again (a one-article rebuild: 0.1 to 0.4 s slower).
 
 So the command line forks this process before the build loads anything (a small process
 forks in a millisecond). It loads NumPy and the agreement code at a low priority, on
-whatever CPU the build leaves free, then waits. When the build asks, it puts the
-corpus' stem columns and the last build's overlaps in memory the two processes share
-(mapped before the fork), and this process answers with the agreement's arrays the
-same way. The answer is the one the build would have computed itself; if this process
-is gone, or the arrays do not fit, the build computes it itself.
+whatever CPU the build leaves free, readies the memory agreement will use (see
+`_ready_heap`), then waits. When the build asks, it puts the corpus' stem columns and
+the last build's overlaps in memory the two processes share (mapped before the fork),
+and this process answers with the agreement's arrays the same way. The answer is the
+one the build would have computed itself; if this process is gone, or the arrays do not
+fit, the build computes it itself.
 """
 
 from __future__ import annotations
@@ -286,8 +287,8 @@ def _ready_heap(size: int) -> None:  # pragma: no cover - in the process
     then write to memory that has pages. Left to glibc, each large array is mapped
     afresh and each of its pages faults when first written: 19,000 faults, 30 to 130
     ms of an agreement that then took 250 to 460 ms (a one-article rebuild of 10,000,
-    interleaved runs); with the pages given here, 260 faults and 200 to 230 ms, and
-    the build waited 0 to 70 ms for it instead of 25 to 210. (Asked for at once, the
+    interleaved runs); with the pages given here, 280 faults and 215 to 245 ms, and
+    the build waited 0 to 37 ms for it instead of 25 to 210. (Asked for at once, the
     kernel gives 96 MB its pages in 50 ms of this process's time.) Elsewhere than
     glibc on Linux, nothing is done."""
     if sys.platform != "linux":

@@ -4,6 +4,8 @@ the build copes when it cannot."""
 from __future__ import annotations
 
 import os
+import platform
+import re
 import signal
 import subprocess
 import sys
@@ -195,7 +197,15 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 """
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="glibc's heap, Linux's page faults")
+def _kernel() -> tuple[int, ...]:
+    numbers = re.match(r"(\d+)\.(\d+)", platform.release())
+    return tuple(map(int, numbers.groups())) if numbers else (0, 0)
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or _kernel() < (5, 14),
+    reason="glibc's heap, and Linux's MADV_POPULATE_WRITE (5.14)",
+)
 def test_the_readied_heap_gives_large_arrays_pages_without_faults() -> None:
     def faults(mode: str) -> int:
         run = subprocess.run(
